@@ -1,0 +1,46 @@
+/**
+ * What an executor is: the thing that does a branch's work for its agent, and writes the final report.
+ * The orchestration graph depends on this interface only; executors are injected.
+ */
+import type { ColumnStatistics, Finding, Task, TextStatistics } from "../../orchestration/schemas.js";
+
+/** An input as the executor sees it: loaded text with its source name. */
+export interface LoadedInput {
+  name: string;
+  text: string;
+}
+
+/** The agent a branch runs as (generated from a template). */
+export interface AgentRef {
+  agent_id: string;
+  agent_type: string;
+  /** Specialization parameters (focus, depth, methodology, confidence level, ...). */
+  parameters: Record<string, unknown>;
+}
+
+export interface BranchWork {
+  run_id: string;
+  branch_id: string;
+  objective: string;
+  task: Task;
+  inputs: LoadedInput[];
+  agent: AgentRef;
+  /** Aborted when the branch times out or the run is cancelled. */
+  signal: AbortSignal;
+}
+
+export interface BranchOutcome {
+  /** Best first. */
+  findings: Finding[];
+  /** Evidence-based quality in 0..1. */
+  quality: number;
+  statistics?: ColumnStatistics[];
+  text_statistics?: TextStatistics[];
+  /** Short notes on how the quality was derived, for the report and the timeline. */
+  notes?: string[];
+}
+
+export interface Executor {
+  readonly name: string;
+  runBranch(work: BranchWork): Promise<BranchOutcome>;
+}

@@ -1,0 +1,76 @@
+/**
+ * Builds the whole server apart from its transport: storage, checkpointer, executor, graph, run manager,
+ * and the MCP server with its tools and resources. `server.ts` only connects it to stdio.
+ */
+import { createRequire } from "node:module";
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
+import type { Settings } from "./config.js";
+import type { Logger } from "./log.js";
+import { createBuiltinExecutor } from "./agents/executors/builtin.js";
+import type { LoadedInput } from "./agents/executors/types.js";
+import { ResourcePool } from "./agents/resource-pool.js";
+import { buildWorkflowGraph } from "./orchestration/graph.js";
+import { writeReport } from "./orchestration/report.js";
+import type { Task } from "./orchestration/schemas.js";
+import { registerRunResources } from "./resources/run-resources.js";
+import { InputAccess } from "./runs/input-access.js";
+import { RunManager } from "./runs/run-manager.js";
+import type { ServerContext } from "./server-context.js";
+import { openDatabase } from "./storage/database.js";
+import { RunStore } from "./storage/run-store.js";
+import { TimelineStore } from "./storage/timeline-store.js";
+import { registerTools } from "./tools/index.js";
+
+export const VERSION: string = (createRequire(import.meta.url)("../package.json") as { version: string }).version;
+
+export interface Conductor {
+  server: McpServer;
+  context: ServerContext;
+  close(): Promise<void>;
+}
+
+export function createConductor(settings: Settings, log: Logger): Conductor {
+  const db = openDatabase(settings.dbPath);
+  const runs = new RunStore(db);
+  const timeline = new TimelineStore(db);
+  const inputs = new InputAccess(settings.allowedDirs, settings.maxInputBytes);
+  const manager = new RunManager({ runs, timeline, inputs, log });
+
+  const loadInputs = async (runId: string, task: Task, signal: AbortSignal): Promise<LoadedInput[]> =>
+    Promise.all(task.inputs.map(async (ref) => {
+      if (ref.kind === "path") return { name: ref.name, text: await inputs.read(ref.path, signal) };
+      const row = runs.inlineInput(runId, task.id, ref.index);
+      if (!row) throw new Error(`input ${ref.index} of task ${task.id} is missing from the run store`);
+      return row;
+    }));
+
+  const graph = buildWorkflowGraph({
+    executor: createBuiltinExecutor(),
+    pool: new ResourcePool(),
+    loadInputs,
+    recordEvents: (runId, events) => manager.recordEvents(runId, events),
+    writeReport: async (input) => writeReport(input),
+  }, new SqliteSaver(db));
+  manager.attach(graph);
+
+  const server = new McpServer({ name: "conductor-mcp", title: "Conductor: durable multi-agent workflows", version: VERSION }, {
+    capabilities: { logging: {} },
+    instructions:
+      "Run multi-agent research and analysis workflows. Call start_workflow with an objective and tasks (each with inputs: " +
+      "inline { name, text } sources or files under an allowed directory). The run pauses at sync points and before its quality " +
+      "gate unless approvals is []; answer with approve_interrupt. Read progress with get_timeline or the orchestrator://runs resources.",
+  });
+  const context: ServerContext = { settings, log, manager, runs, timeline, graph };
+  registerTools(server, context);
+  registerRunResources(server, context);
+
+  return {
+    server,
+    context,
+    async close() {
+      await server.close().catch(() => undefined);
+      db.close();
+    },
+  };
+}

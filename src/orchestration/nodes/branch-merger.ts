@@ -1,0 +1,28 @@
+/**
+ * branch_merger: merges the latest settled result of every dispatched branch (see merge.ts).
+ */
+import { mergeBranches } from "../merge.js";
+import type { State } from "../state.js";
+import { defineNode, type GraphDeps } from "./define-node.js";
+
+export function branchMergerNode(deps: GraphDeps) {
+  return defineNode<State>("branch_merger", deps, (state) => {
+    const results = Object.values(state.active_branches)
+      .filter((b) => b.status === "dispatched")
+      .map((b) => state.completed_branches[b.branch_id])
+      .filter((r) => r !== undefined);
+    const merge = mergeBranches(results, state.partial);
+    return {
+      update: {
+        integration_result: merge,
+        monitoring_metrics: {
+          ...state.monitoring_metrics,
+          merged_branches: merge.successful_branches,
+          failed_branches: merge.failed_branches.length,
+          overall_quality: merge.overall_quality,
+        },
+        checkpoint_data: { node: "branch_merger", overall_quality: merge.overall_quality },
+      },
+    };
+  });
+}

@@ -1,0 +1,76 @@
+/**
+ * The five branch nodes (research alpha/beta/gamma, analysis primary/secondary) share one body: take the
+ * agent's resources from the pool, load the task's inputs, run the agent through its executor under the
+ * branch timeout, and record the result and performance. A failure or timeout is recorded as a failed
+ * branch; it never fails the run or the superstep. Resources are given back whatever happens.
+ */
+import type { BranchOutcome } from "../../agents/executors/types.js";
+import type { BranchAssignment, BranchNodeName, BranchResult } from "../state.js";
+import { round4 } from "../task-analysis.js";
+import { defineNode, type GraphDeps } from "./define-node.js";
+
+export class BranchTimeoutError extends Error {
+  override name = "BranchTimeoutError";
+}
+
+export function branchNode(name: BranchNodeName, deps: GraphDeps) {
+  return defineNode<BranchAssignment>(name, deps, async (assignment, { config }) => {
+    const { branch, task, run_id } = assignment;
+    const started = performance.now();
+    const timeout = new AbortController();
+    const timer = setTimeout(
+      () => timeout.abort(new BranchTimeoutError(`branch ${branch.branch_id} timed out after ${assignment.timeout_seconds} s`)),
+      assignment.timeout_seconds * 1000,
+    );
+    const signal = config.signal ? AbortSignal.any([timeout.signal, config.signal]) : timeout.signal;
+    let release: (() => void) | undefined;
+    let outcome: BranchOutcome | undefined;
+    let error: unknown;
+    try {
+      release = await deps.pool.acquire(branch.resources, signal);
+      const inputs = await deps.loadInputs(run_id, task, signal);
+      outcome = await abortable(
+        deps.executor.runBranch({ run_id, branch_id: branch.branch_id, objective: assignment.objective, task, inputs, agent: branch.agent, signal }),
+        signal,
+      );
+    } catch (e) {
+      error = signal.aborted ? signal.reason : e;
+    } finally {
+      clearTimeout(timer);
+      release?.();
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const result: BranchResult = {
+      branch_id: branch.branch_id, task_id: task.id, node: name, type: task.type, attempt: branch.attempts, agent_id: branch.agent.agent_id,
+      status: outcome ? "success" : error instanceof BranchTimeoutError ? "timed_out" : "failed",
+      findings: outcome?.findings ?? [],
+      performance: {
+        execution_time: round4(seconds),
+        resource_utilization: branch.resources.cpu,
+        data_quality_score: outcome?.quality ?? 0,
+        throughput: outcome && seconds > 0 ? round4(outcome.findings.length / seconds) : 0,
+      },
+      completed_at: new Date().toISOString(),
+    };
+    if (outcome?.statistics) result.statistics = outcome.statistics;
+    if (outcome?.text_statistics) result.text_statistics = outcome.text_statistics;
+    if (outcome?.notes) result.notes = outcome.notes;
+    if (!outcome) result.error = error instanceof Error ? error.message : String(error);
+    return {
+      update: { completed_branches: { [branch.branch_id]: result }, branch_performance: { [branch.branch_id]: result.performance } },
+      events: [outcome
+        ? { event: "branch_completed", node: name, branch_id: branch.branch_id, data: { attempt: branch.attempts, quality: result.performance.data_quality_score, findings: result.findings.length, seconds: result.performance.execution_time } }
+        : { event: "branch_failed", node: name, branch_id: branch.branch_id, data: { attempt: branch.attempts, status: result.status, error: result.error } }],
+    };
+  }, (a) => a.branch.branch_id);
+}
+
+/** Settles with the work, or rejects as soon as the signal aborts (for executors that ignore it). */
+function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}

@@ -1,0 +1,55 @@
+/**
+ * What every node gets (its injected dependencies) and the wrapper that records it in the timeline.
+ * Nodes return their state update plus the events they want recorded; the wrapper writes `node_started`,
+ * the node's events and `node_completed`, keyed by LangGraph's task namespace (`node:taskId`), which is
+ * the same when a task is re-executed after an interrupt or a crash, so the timeline never duplicates.
+ */
+import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import type { Executor, LoadedInput } from "../../agents/executors/types.js";
+import type { ResourcePool } from "../../agents/resource-pool.js";
+import type { NewTimelineEvent } from "../../storage/timeline-store.js";
+import type { Task } from "../schemas.js";
+import type { StateUpdate } from "../state.js";
+import type { ReportInput } from "../report.js";
+
+export interface GraphDeps {
+  executor: Executor;
+  pool: ResourcePool;
+  loadInputs(runId: string, task: Task, signal: AbortSignal): Promise<LoadedInput[]>;
+  recordEvents(runId: string, events: NewTimelineEvent[]): void;
+  writeReport(input: ReportInput): Promise<string>;
+}
+
+export type NodeEvent = Omit<NewTimelineEvent, "key">;
+
+export interface NodeOutput {
+  update: StateUpdate;
+  events?: NodeEvent[];
+}
+
+export interface NodeContext {
+  deps: GraphDeps;
+  runId: string;
+  config: LangGraphRunnableConfig;
+}
+
+export function defineNode<S>(
+  name: string,
+  deps: GraphDeps,
+  run: (state: S, ctx: NodeContext) => NodeOutput | Promise<NodeOutput>,
+  branchIdOf?: (state: S) => string,
+) {
+  return async (state: S, config: LangGraphRunnableConfig): Promise<StateUpdate> => {
+    const runId = String(config.configurable?.thread_id ?? "");
+    const ns = String(config.metadata?.langgraph_checkpoint_ns ?? config.configurable?.checkpoint_ns ?? name);
+    const branch_id = branchIdOf?.(state);
+    const tag = branch_id === undefined ? {} : { branch_id };
+    deps.recordEvents(runId, [{ key: `${ns}|start`, event: "node_started", node: name, ...tag }]);
+    const out = await run(state, { deps, runId, config });
+    deps.recordEvents(runId, [
+      ...(out.events ?? []).map((e, i) => ({ ...e, key: `${ns}|${i}` })),
+      { key: `${ns}|done`, event: "node_completed", node: name, ...tag },
+    ]);
+    return out.update;
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * task_analyzer: scores the tasks, reads the resource pool, chooses the workflow mode and wave size, and
+ * builds one branch per task with its node, agent and resources.
+ */
+import { branchAgentFor, builtinTemplate } from "../../agents/templates.js";
+import { branchNodeFor } from "../routing.js";
+import type { Branch, State } from "../state.js";
+import { analyzeTasks, chooseMode } from "../task-analysis.js";
+import { defineNode, type GraphDeps, type NodeEvent } from "./define-node.js";
+
+export function taskAnalyzerNode(deps: GraphDeps) {
+  return defineNode<State>("task_analyzer", deps, (state, { runId }) => {
+    const analysis = analyzeTasks(state.task_queue);
+    const resources = deps.pool.availability(builtinTemplate("research_specialist").resource_requirements);
+    const choice = chooseMode(analysis, resources, state.requested_mode);
+    const syncIndex = new Map(state.sync_points.flatMap((p, i) => p.branch_ids.map((id) => [id, i] as const)));
+    const events: NodeEvent[] = [{
+      event: "mode_selected", node: "task_analyzer",
+      data: { mode: choice.mode, wave_size: choice.wave_size, source: choice.source, reason: choice.reason, ...analysis, cpu_free: round3(resources.cpu), max_concurrent: resources.max_concurrent },
+    }];
+    const branches: Record<string, Branch> = {};
+    for (const task of state.task_queue) {
+      const { agent, resources: need } = branchAgentFor(runId, task, state.options.quality_threshold, state.options.branch_timeout_seconds);
+      branches[task.id] = {
+        branch_id: task.id, task_id: task.id, type: task.type, focus: task.focus, priority: task.priority,
+        node: branchNodeFor(task), agent, resources: need, sync_index: syncIndex.get(task.id) ?? 0,
+        status: "pending", attempts: 0, retries: 0, last_round: 0,
+      };
+      events.push({ event: "agent_generated", node: "task_analyzer", branch_id: task.id, data: { agent_id: agent.agent_id, agent_type: agent.agent_type, parameters: agent.parameters } });
+    }
+    return {
+      update: {
+        workflow_mode: choice.mode,
+        wave_size: choice.wave_size,
+        active_branches: branches,
+        load_balancing_metrics: {
+          complexity_score: analysis.complexity_score,
+          interdependency_score: analysis.interdependency_score,
+          resource_utilization: round3(1 - resources.cpu),
+          allocated_branches: choice.wave_size,
+        },
+        checkpoint_data: { node: "task_analyzer", mode: choice.mode },
+      },
+      events,
+    };
+  });
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

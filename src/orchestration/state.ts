@@ -1,0 +1,164 @@
+/**
+ * The workflow state: one LangGraph annotation, checkpointed after every superstep. Everything is JSON.
+ * Reducers sit next to the fields where branches write in parallel. The state is kept lean: input texts
+ * and the timeline live in their own tables (see storage/), so a checkpoint grows with branch results only.
+ */
+import { Annotation } from "@langchain/langgraph";
+import type { AgentRef } from "../agents/executors/types.js";
+import type { ColumnStatistics, Finding, Task, TextStatistics } from "./schemas.js";
+import type { MergeResult } from "./merge.js";
+
+export type BranchNodeName =
+  | "research_branch_alpha" | "research_branch_beta" | "research_branch_gamma"
+  | "analysis_branch_primary" | "analysis_branch_secondary";
+
+/** A branch as the coordinator schedules it (one per task). */
+export interface Branch {
+  branch_id: string;
+  task_id: string;
+  type: Task["type"];
+  focus?: Task["focus"];
+  priority: Task["priority"];
+  node: BranchNodeName;
+  agent: AgentRef;
+  resources: { cpu: number; memory_mb: number };
+  /** Index into `sync_points`. */
+  sync_index: number;
+  /** `pending` waits for dispatch; `dispatched` has been sent `attempts` times. */
+  status: "pending" | "dispatched";
+  attempts: number;
+  /** Re-dispatches after a failure (timeout recovery), bounded by `options.retry_attempts`. */
+  retries: number;
+  /** The round (0 = first pass, +1 per recovery or revision) in which it was last dispatched. */
+  last_round: number;
+}
+
+export interface BranchPerformance {
+  execution_time: number;
+  resource_utilization: number;
+  data_quality_score: number;
+  throughput: number;
+}
+
+/** A settled branch attempt: its findings, or why it failed. */
+export interface BranchResult {
+  branch_id: string;
+  task_id: string;
+  node: BranchNodeName;
+  type: Task["type"];
+  status: "success" | "failed" | "timed_out";
+  attempt: number;
+  agent_id: string;
+  findings: Finding[];
+  statistics?: ColumnStatistics[];
+  text_statistics?: TextStatistics[];
+  notes?: string[];
+  performance: BranchPerformance;
+  error?: string;
+  /** Set when the branch was not run because this dependency failed. */
+  blocked_by?: string;
+  completed_at: string;
+}
+
+export interface SyncPoint {
+  name: string;
+  branch_ids: string[];
+}
+
+export interface RunOptions {
+  approvals: Array<"sync_point" | "quality">;
+  quality_threshold: number;
+  max_revisions: number;
+  branch_timeout_seconds: number;
+  /** Dispatches of one branch beyond its first, in timeout recovery. */
+  retry_attempts: number;
+}
+
+export interface Outcome {
+  status: "completed" | "failed" | "cancelled";
+  reason?: string;
+}
+
+export interface Message {
+  role: "human" | "system";
+  content: string;
+  at: string;
+}
+
+export type SyncRoute =
+  | "proceed_to_merge" | "conditional_proceed" | "continue_waiting" | "timeout_recovery"
+  | "revision_requested" | "rejected";
+export type QualityRoute = "quality_approved" | "needs_revision" | "critical_failure" | "rejected";
+
+const last = <T>(fallback: () => T) => Annotation<T>({ reducer: (_old, next) => next, default: fallback });
+const mergeById = <T>() =>
+  Annotation<Record<string, T>>({ reducer: (old, next) => ({ ...old, ...next }), default: () => ({}) });
+const append = <T>() => Annotation<T[]>({ reducer: (old, next) => old.concat(next), default: () => [] });
+
+export const WorkflowState = Annotation.Root({
+  /** Run id; also the LangGraph thread id. */
+  workflow_id: last<string>(() => ""),
+  objective: last<string>(() => ""),
+  options: last<RunOptions>(() => ({
+    approvals: ["sync_point", "quality"], quality_threshold: 0.7, max_revisions: 2,
+    branch_timeout_seconds: 300, retry_attempts: 2,
+  })),
+  /** Mode asked for by the caller, or null to let the task analyzer decide. */
+  requested_mode: last<"parallel" | "sequential" | "adaptive" | null>(() => null),
+  /** The tasks (input texts by reference); the load balancer attaches reviewer feedback to them. */
+  task_queue: last<Task[]>(() => []),
+  /** Human decisions and feedback, in order. */
+  messages: append<Message>(),
+  /** Branch schedule, by branch id. */
+  active_branches: mergeById<Branch>(),
+  /** Latest settled attempt of every branch, by branch id (a later attempt replaces the earlier one). */
+  completed_branches: mergeById<BranchResult>(),
+  branch_performance: mergeById<BranchPerformance>(),
+  /** Ordered stages; the branches of a point settle before the next point's start. */
+  sync_points: last<SyncPoint[]>(() => []),
+  current_sync_index: last<number>(() => 0),
+  branch_dependencies: last<Record<string, string[]>>(() => ({})),
+  workflow_mode: last<"parallel" | "sequential" | "adaptive" | null>(() => null),
+  /** Branches dispatched at most per wave. */
+  wave_size: last<number>(() => 1),
+  load_balancing_metrics: last<Record<string, number>>(() => ({})),
+  monitoring_metrics: last<Record<string, number>>(() => ({})),
+  /** What the last node decided and when, for resumption diagnostics. */
+  checkpoint_data: last<Record<string, unknown>>(() => ({})),
+  /** Recovery or revision rounds so far (0 = first pass). */
+  round: last<number>(() => 0),
+  revision_count: last<number>(() => 0),
+  /** Set when a sync point proceeded with less than every branch. */
+  partial: last<boolean>(() => false),
+  /** The sync point manager's last decision and why. */
+  sync_status: last<{ route: SyncRoute; sync_point: string; progress: number; reason: string } | null>(() => null),
+  /** Why the load balancer runs next: failed branches to retry, or a revision with feedback. */
+  rebalance: last<{ reason: "timeout_recovery" | "revision"; feedback?: string } | null>(() => null),
+  integration_result: last<MergeResult | null>(() => null),
+  quality_route: last<QualityRoute | null>(() => null),
+  final_result: last<FinalResult | null>(() => null),
+  outcome: last<Outcome | null>(() => null),
+});
+
+export type State = typeof WorkflowState.State;
+export type StateUpdate = typeof WorkflowState.Update;
+
+export interface FinalResult {
+  report: string;
+  quality_score: number;
+  source_attribution: Record<string, number>;
+  integration_confidence: number;
+  success_rate: number;
+  partial: boolean;
+  failed_branches: Array<{ branch_id: string; error: string }>;
+  revisions: number;
+}
+
+/** Payload of a branch task sent by the coordinator (`Send`): all a branch node needs, nothing more. */
+export interface BranchAssignment {
+  run_id: string;
+  objective: string;
+  branch: Branch;
+  task: Task;
+  timeout_seconds: number;
+}

@@ -1,0 +1,207 @@
+/**
+ * Runs workflows in the background. Every invocation of a run's graph thread is serialized (two at once
+ * would lose input); after each one the run's status is settled from its latest checkpoint and written to
+ * the runs table. On start-up, runs left `running` by a dead process resume from their last checkpoint.
+ */
+import { randomUUID } from "node:crypto";
+import { EventEmitter } from "node:events";
+import { Command } from "@langchain/langgraph";
+import { UserError, unknownRun } from "../errors.js";
+import type { Logger } from "../log.js";
+import type { WorkflowGraph } from "../orchestration/graph.js";
+import type { HumanDecision } from "../orchestration/quality.js";
+import type { State, StateUpdate } from "../orchestration/state.js";
+import { FINISHED_STATUSES, type RunRow, type RunStore } from "../storage/run-store.js";
+import type { NewTimelineEvent, TimelineStore } from "../storage/timeline-store.js";
+import type { InputAccess } from "./input-access.js";
+import { buildRunStatus, pendingInterrupts, type PendingInterrupt, type RunStatus, type SnapshotView } from "./run-status.js";
+import { prepareRun, type StartWorkflowArgs } from "./start-request.js";
+
+export interface RunManagerDeps {
+  runs: RunStore;
+  timeline: TimelineStore;
+  inputs: InputAccess;
+  log: Logger;
+}
+
+export interface Answer extends HumanDecision {
+  interrupt_id?: string;
+}
+
+export class RunManager {
+  /** Emits `changed` (runId) on every new timeline event or status change, `settled` (runId) when idle. */
+  readonly events = new EventEmitter().setMaxListeners(0);
+  private graph!: WorkflowGraph;
+  private readonly chains = new Map<string, Promise<void>>();
+
+  constructor(private readonly deps: RunManagerDeps) {}
+
+  /** The graph needs the manager (for recording events), so it is attached after construction. */
+  attach(graph: WorkflowGraph): this {
+    this.graph = graph;
+    return this;
+  }
+
+  recordEvents(runId: string, events: NewTimelineEvent[]): void {
+    if (this.deps.timeline.append(runId, events) > 0) this.events.emit("changed", runId);
+  }
+
+  isBusy(runId: string): boolean {
+    return this.chains.has(runId);
+  }
+
+  async start(args: StartWorkflowArgs): Promise<{ run_id: string; created: boolean }> {
+    const runId = args.run_id ?? `run-${randomUUID()}`;
+    if (this.deps.runs.get(runId)) return { run_id: runId, created: false };
+    const run = await prepareRun(args, this.deps.inputs);
+    const created = this.deps.runs.create({ run_id: runId, objective: run.objective, options: { ...run.options, tasks: run.tasks, sync_points: run.sync_points }, executor: run.executor, inputs: run.inline });
+    if (!created) return { run_id: runId, created: false };
+    this.recordEvents(runId, [{ key: "run_started", event: "run_started", data: { tasks: run.tasks.length, executor: run.executor, approvals: run.options.approvals, sync_points: run.sync_points.map((p) => p.name) } }]);
+    const input: StateUpdate = {
+      workflow_id: runId, objective: run.objective, options: run.options, requested_mode: run.requested_mode,
+      task_queue: run.tasks, sync_points: run.sync_points, branch_dependencies: run.dependencies,
+    };
+    this.enqueue(runId, () => this.invoke(runId, input));
+    return { run_id: runId, created: true };
+  }
+
+  /** Answers a pending interrupt and resumes the run in the background. Throws UserError when it cannot. */
+  async resume(runId: string, answer: Answer): Promise<void> {
+    const row = this.requireRun(runId);
+    if (FINISHED_STATUSES.has(row.status)) throw new UserError(`run "${runId}" is ${row.status}; there is nothing to approve`);
+    if (row.status === "running" || this.isBusy(runId)) {
+      throw new UserError(`run "${runId}" is running, not waiting at an interrupt; wait for it with approve_interrupt later or read orchestrator://runs/${runId}`);
+    }
+    let command: Command | undefined;
+    await this.exclusive(runId, async () => {
+      const snapshot = await this.snapshot(runId);
+      const target = chooseInterrupt(runId, pendingInterrupts(snapshot), answer.interrupt_id);
+      if (answer.decision === "revise" && !target.options.includes("revise")) {
+        throw new UserError(`no revisions left for run "${runId}" (max_revisions ${snapshot.values.options?.max_revisions}); approve or reject`);
+      }
+      const value: HumanDecision = { decision: answer.decision, ...(answer.feedback ? { feedback: answer.feedback } : {}) };
+      this.deps.runs.update(runId, { status: "running" });
+      this.recordEvents(runId, [{ key: `resumed:${target.interrupt_id}`, event: "resumed", data: { interrupt_id: target.interrupt_id, point: target.point, ...value } }]);
+      command = new Command({ resume: { [target.interrupt_id]: value } });
+    });
+    this.enqueue(runId, () => this.invoke(runId, command!));
+  }
+
+  async status(runId: string): Promise<RunStatus> {
+    const row = this.requireRun(runId);
+    return buildRunStatus(row, await this.snapshot(runId), this.deps.timeline.total(runId));
+  }
+
+  /** The checkpointed state of a run (values and pending tasks). */
+  async snapshot(runId: string): Promise<SnapshotView & { values: Partial<State> }> {
+    const s = await this.graph.getState(this.config(runId));
+    return { values: s.values as Partial<State>, tasks: s.tasks };
+  }
+
+  requireRun(runId: string): RunRow {
+    const row = this.deps.runs.get(runId);
+    if (!row) throw unknownRun(runId);
+    return row;
+  }
+
+  /** Resolves when the run has no invocation in flight, or after `seconds`. */
+  async waitForSettle(runId: string, seconds: number): Promise<void> {
+    if (!this.isBusy(runId) || seconds <= 0) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.events.off("settled", onSettled);
+        resolve();
+      };
+      const onSettled = (id: string) => id === runId && done();
+      const timer = setTimeout(done, seconds * 1000);
+      this.events.on("settled", onSettled);
+    });
+  }
+
+  /** Resumes runs that a previous process left running; paused runs keep waiting for their decision. */
+  recover(): string[] {
+    const ids = this.deps.runs.idsWithStatus("running");
+    for (const runId of ids) {
+      this.recordEvents(runId, [{ key: `run_recovered:${randomUUID()}`, event: "run_recovered", data: { pid: process.pid } }]);
+      this.deps.log.info(`resuming run ${runId} from its last checkpoint`);
+      this.enqueue(runId, () => this.invoke(runId, null));
+    }
+    return ids;
+  }
+
+  /** Waits for every run's in-flight invocation (for a clean shutdown). */
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.chains.values()]);
+  }
+
+  private config(runId: string) {
+    return { configurable: { thread_id: runId }, recursionLimit: 100_000 };
+  }
+
+  private async invoke(runId: string, input: StateUpdate | Command | null): Promise<void> {
+    try {
+      await this.graph.invoke(input as Parameters<WorkflowGraph["invoke"]>[0], this.config(runId));
+      await this.settle(runId);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.deps.log.error(`run ${runId} failed`, error);
+      this.deps.runs.update(runId, { status: "failed", error: message });
+      this.recordEvents(runId, [{ key: "run_failed", event: "run_failed", data: { error: message } }]);
+    }
+  }
+
+  private async settle(runId: string): Promise<void> {
+    const snapshot = await this.snapshot(runId);
+    const interrupts = pendingInterrupts(snapshot);
+    const mode = snapshot.values.workflow_mode ?? null;
+    if (interrupts.length > 0) {
+      this.deps.runs.update(runId, { status: "interrupted", workflow_mode: mode });
+      this.recordEvents(runId, interrupts.map((i) => ({ key: `interrupted:${i.interrupt_id}`, event: "interrupted", data: { interrupt_id: i.interrupt_id, point: i.point, summary: i.summary } })));
+      return;
+    }
+    const outcome = snapshot.values.outcome;
+    if (!outcome) throw new Error("the graph stopped without an outcome or a pending interrupt");
+    this.deps.runs.update(runId, { status: outcome.status, workflow_mode: mode, result: snapshot.values.final_result ?? undefined, error: outcome.status === "completed" ? null : outcome.reason ?? null });
+    const event = outcome.status === "completed" ? "run_completed" : outcome.status === "failed" ? "run_failed" : "run_cancelled";
+    this.recordEvents(runId, [{ key: event, event, data: { ...(outcome.reason ? { reason: outcome.reason } : {}), quality_score: snapshot.values.final_result?.quality_score ?? null } }]);
+  }
+
+  /** Runs `work` after everything queued for the run; the run counts as busy until its queue is empty. */
+  private enqueue(runId: string, work: () => Promise<void>): void {
+    const next = (this.chains.get(runId) ?? Promise.resolve()).then(work).catch((e) => this.deps.log.error(`run ${runId}`, e));
+    this.chains.set(runId, next);
+    void next.then(() => {
+      if (this.chains.get(runId) !== next) return;
+      this.chains.delete(runId);
+      this.events.emit("changed", runId);
+      this.events.emit("settled", runId);
+    });
+  }
+
+  /** Runs `work` in the run's queue and returns its result (or its error) to the caller. */
+  private exclusive<T>(runId: string, work: () => Promise<T>): Promise<T> {
+    let result: Promise<T>;
+    const previous = this.chains.get(runId) ?? Promise.resolve();
+    result = previous.then(work);
+    const next = result.then(() => undefined, () => undefined);
+    this.chains.set(runId, next);
+    void next.then(() => {
+      if (this.chains.get(runId) === next) this.chains.delete(runId);
+    });
+    return result;
+  }
+}
+
+function chooseInterrupt(runId: string, pending: PendingInterrupt[], requested?: string): PendingInterrupt {
+  if (pending.length === 0) throw new UserError(`run "${runId}" has no pending interrupt`);
+  if (requested !== undefined) {
+    const found = pending.find((p) => p.interrupt_id === requested);
+    if (!found) throw new UserError(`interrupt "${requested}" is not pending on run "${runId}"; pending: ${pending.map((p) => `${p.interrupt_id} (${p.point})`).join(", ")}`);
+    return found;
+  }
+  if (pending.length > 1) {
+    throw new UserError(`run "${runId}" has ${pending.length} pending interrupts; pass interrupt_id, one of: ${pending.map((p) => `${p.interrupt_id} (${p.point})`).join(", ")}`);
+  }
+  return pending[0]!;
+}

@@ -1,0 +1,80 @@
+/**
+ * RunStatus: what start_workflow, approve_interrupt and cancel_run return, and what the run resource
+ * shows. Built from the run's row and its latest checkpoint.
+ */
+import { z } from "zod";
+import { RUN_STATUSES, type RunRow } from "../storage/run-store.js";
+import type { FinalResult, State } from "../orchestration/state.js";
+import { isSettled, isSucceeded } from "../orchestration/scheduling.js";
+
+export const PendingInterruptSchema = z.object({
+  interrupt_id: z.string(),
+  point: z.enum(["sync_point", "quality", "branch_work"]),
+  summary: z.string(),
+  options: z.array(z.string()),
+  payload: z.record(z.string(), z.unknown()),
+});
+export type PendingInterrupt = z.infer<typeof PendingInterruptSchema>;
+
+export const RunStatusShape = {
+  run_id: z.string(),
+  status: z.enum(RUN_STATUSES),
+  workflow_mode: z.string().nullable(),
+  executor: z.string(),
+  pending_interrupts: z.array(PendingInterruptSchema),
+  progress: z.object({ branches_total: z.number().int(), branches_completed: z.number().int(), branches_failed: z.number().int() }),
+  result: z.looseObject({
+    report: z.string(),
+    quality_score: z.number(),
+    source_attribution: z.record(z.string(), z.number()),
+  }).optional(),
+  error: z.string().optional(),
+  timeline_length: z.number().int(),
+};
+export const RunStatusSchema = z.object(RunStatusShape);
+export type RunStatus = z.infer<typeof RunStatusSchema>;
+
+/** The parts of a LangGraph state snapshot a status needs. */
+export interface SnapshotView {
+  values: Partial<State>;
+  tasks: ReadonlyArray<{ interrupts?: ReadonlyArray<{ id?: string; value?: unknown }> }>;
+}
+
+export function pendingInterrupts(snapshot: SnapshotView | undefined): PendingInterrupt[] {
+  if (!snapshot) return [];
+  return snapshot.tasks.flatMap((t) => (t.interrupts ?? []).map((i) => {
+    const value = (i.value ?? {}) as { point?: PendingInterrupt["point"]; summary?: string; options?: string[] };
+    return {
+      interrupt_id: i.id ?? "",
+      point: value.point ?? "sync_point",
+      summary: value.summary ?? "",
+      options: value.options ?? ["approve", "revise", "reject"],
+      payload: value as Record<string, unknown>,
+    };
+  }));
+}
+
+export function branchProgress(values: Partial<State>): RunStatus["progress"] {
+  const branches = Object.values(values.active_branches ?? {});
+  const results = values.completed_branches ?? {};
+  const succeeded = branches.filter((b) => isSucceeded(b, results)).length;
+  const failed = branches.filter((b) => isSettled(b, results) && !isSucceeded(b, results)).length;
+  return { branches_total: branches.length, branches_completed: succeeded, branches_failed: failed };
+}
+
+export function buildRunStatus(row: RunRow, snapshot: SnapshotView | undefined, timelineLength: number): RunStatus {
+  const values = snapshot?.values ?? {};
+  const status: RunStatus = {
+    run_id: row.run_id,
+    status: row.status,
+    workflow_mode: values.workflow_mode ?? row.workflow_mode,
+    executor: row.executor,
+    pending_interrupts: row.status === "interrupted" ? pendingInterrupts(snapshot) : [],
+    progress: branchProgress(values),
+    timeline_length: timelineLength,
+  };
+  const result = (values.final_result ?? row.result) as FinalResult | null | undefined;
+  if (result) status.result = result as unknown as NonNullable<RunStatus["result"]>;
+  if (row.error) status.error = row.error;
+  return status;
+}

@@ -1,0 +1,143 @@
+/**
+ * The start_workflow request: its schema, and its normalization into a run (task ids, defaults, sync
+ * points, dependencies, input references), with every inconsistency answered by a UserError.
+ */
+import { z } from "zod";
+import { UserError } from "../errors.js";
+import { APPROVAL_POINTS, EXECUTOR_NAMES, TaskSchema, WORKFLOW_MODES, type InputRef, type Task } from "../orchestration/schemas.js";
+import type { RunOptions, SyncPoint } from "../orchestration/state.js";
+import type { InputAccess } from "./input-access.js";
+
+export const DEFAULT_RETRY_ATTEMPTS = 2;
+
+export const StartWorkflowInput = z.object({
+  objective: z.string().min(1).max(4000).describe("What the whole run is for"),
+  tasks: z.array(TaskSchema).min(1).max(500).describe("The work, one branch per task"),
+  sync_points: z.record(z.string().min(1).max(100), z.array(z.string()).min(1)).optional()
+    .describe("Ordered stages: name -> task ids. A point's branches settle before the next point's start. Default: one point `all` with every task"),
+  mode: z.enum(["auto", ...WORKFLOW_MODES]).default("auto").describe("auto lets the task analyzer decide"),
+  approvals: z.array(z.enum(APPROVAL_POINTS)).default(["sync_point", "quality"]).describe("Where the run pauses for a human decision; [] runs straight through"),
+  quality_threshold: z.number().min(0).max(1).default(0.7).describe("Below it the quality validator asks for a revision"),
+  max_revisions: z.number().int().min(0).max(10).default(2).describe("Revision rounds before the run gives up"),
+  branch_timeout_seconds: z.number().positive().max(86_400).default(300).describe("A branch running longer is recorded as timed out"),
+  executor: z.enum(EXECUTOR_NAMES).default("auto").describe("Who does the branch work"),
+  run_id: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, "run ids are 1-128 letters, digits, '_', '.', ':' or '-'").optional()
+    .describe("Idempotency key: starting an existing run_id returns that run"),
+  wait_seconds: z.number().min(0).max(300).default(20).describe("How long the call waits for the run to settle"),
+});
+export type StartWorkflowArgs = z.infer<typeof StartWorkflowInput>;
+
+export interface PreparedRun {
+  objective: string;
+  tasks: Task[];
+  inline: Array<{ task_id: string; idx: number; name: string; text: string }>;
+  sync_points: SyncPoint[];
+  dependencies: Record<string, string[]>;
+  options: RunOptions;
+  requested_mode: "parallel" | "sequential" | "adaptive" | null;
+  executor: "builtin";
+}
+
+export async function prepareRun(args: StartWorkflowArgs, inputs: InputAccess): Promise<PreparedRun> {
+  const executor = resolveExecutor(args.executor);
+  const ids = args.tasks.map((t, i) => t.id ?? `t${i + 1}`);
+  const dup = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (dup) throw new UserError(`task id "${dup}" is used twice; give every task a unique id`);
+  const known = new Set(ids);
+  const tasks: Task[] = [];
+  const inline: PreparedRun["inline"] = [];
+  for (const [i, spec] of args.tasks.entries()) {
+    const id = ids[i]!;
+    const depends = [...new Set(spec.depends_on ?? [])];
+    for (const d of depends) {
+      if (d === id) throw new UserError(`task "${id}" depends on itself; remove it from depends_on`);
+      if (!known.has(d)) throw new UserError(`task "${id}" depends on unknown task "${d}"; known ids: ${ids.join(", ")}`);
+    }
+    const refs: InputRef[] = [];
+    for (const [idx, input] of (spec.inputs ?? []).entries()) {
+      if ("text" in input) {
+        const bytes = Buffer.byteLength(input.text);
+        if (bytes > inputs.maxBytes) throw new UserError(`input "${input.name}" of task "${id}" has ${bytes} bytes, more than the limit of ${inputs.maxBytes} (--max-input-bytes)`);
+        refs.push({ kind: "inline", index: idx, name: input.name, chars: input.text.length });
+        inline.push({ task_id: id, idx, name: input.name, text: input.text });
+      } else {
+        const checked = await inputs.check(input.path);
+        refs.push({ kind: "path", path: input.path, name: input.path.split(/[\\/]/).pop() ?? input.path, bytes: checked.bytes });
+      }
+    }
+    tasks.push({
+      id, type: spec.type, description: spec.description, priority: spec.priority ?? "normal", depends_on: depends, inputs: refs,
+      ...(spec.focus ? { focus: spec.focus } : {}),
+      ...(spec.complexity !== undefined ? { complexity: spec.complexity } : {}),
+      ...(spec.analysis_type ? { analysis_type: spec.analysis_type } : {}),
+      ...(spec.agent_id ? { agent_id: spec.agent_id } : {}),
+    });
+  }
+  const dependencies = Object.fromEntries(tasks.map((t) => [t.id, t.depends_on]));
+  const cycle = findCycle(dependencies);
+  if (cycle) throw new UserError(`tasks depend on each other in a cycle: ${cycle.join(" -> ")}; break the cycle in depends_on`);
+  const sync_points = resolveSyncPoints(args.sync_points, ids, dependencies);
+  return {
+    objective: args.objective, tasks, inline, sync_points, dependencies, executor,
+    requested_mode: args.mode === "auto" ? null : args.mode,
+    options: {
+      approvals: [...new Set(args.approvals)],
+      quality_threshold: args.quality_threshold,
+      max_revisions: args.max_revisions,
+      branch_timeout_seconds: args.branch_timeout_seconds,
+      retry_attempts: DEFAULT_RETRY_ATTEMPTS,
+    },
+  };
+}
+
+function resolveExecutor(requested: StartWorkflowArgs["executor"]): "builtin" {
+  if (requested === "auto" || requested === "builtin") return "builtin";
+  throw new UserError(`executor "${requested}" is not available in this version; use "builtin" (or "auto", which chooses it)`);
+}
+
+function resolveSyncPoints(given: Record<string, string[]> | undefined, ids: string[], deps: Record<string, string[]>): SyncPoint[] {
+  if (!given || Object.keys(given).length === 0) return [{ name: "all", branch_ids: ids }];
+  const pointOf = new Map<string, number>();
+  const points = Object.entries(given).map(([name, members], index) => {
+    for (const id of members) {
+      if (!ids.includes(id)) throw new UserError(`sync point "${name}" names unknown task "${id}"; known ids: ${ids.join(", ")}`);
+      if (pointOf.has(id)) throw new UserError(`task "${id}" is in two sync points; put every task in exactly one`);
+      pointOf.set(id, index);
+    }
+    return { name, branch_ids: [...new Set(members)] };
+  });
+  const missing = ids.filter((id) => !pointOf.has(id));
+  if (missing.length) throw new UserError(`tasks ${missing.join(", ")} are in no sync point; put every task in exactly one`);
+  for (const [id, ds] of Object.entries(deps)) {
+    for (const d of ds) {
+      if (pointOf.get(d)! > pointOf.get(id)!) {
+        throw new UserError(`task "${id}" depends on "${d}", which is in a later sync point; move "${d}" to the same or an earlier point`);
+      }
+    }
+  }
+  return points;
+}
+
+/** A dependency cycle as a path of ids, or null. */
+export function findCycle(deps: Record<string, string[]>): string[] | null {
+  const state = new Map<string, "visiting" | "done">();
+  const stack: string[] = [];
+  const visit = (id: string): string[] | null => {
+    if (state.get(id) === "done") return null;
+    if (state.get(id) === "visiting") return [...stack.slice(stack.indexOf(id)), id];
+    state.set(id, "visiting");
+    stack.push(id);
+    for (const d of deps[id] ?? []) {
+      const found = visit(d);
+      if (found) return found;
+    }
+    stack.pop();
+    state.set(id, "done");
+    return null;
+  };
+  for (const id of Object.keys(deps)) {
+    const found = visit(id);
+    if (found) return found;
+  }
+  return null;
+}

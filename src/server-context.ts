@@ -1,0 +1,18 @@
+/**
+ * What the MCP layer (tools and resources) works with: the run manager and the stores, built once.
+ */
+import type { Settings } from "./config.js";
+import type { Logger } from "./log.js";
+import type { WorkflowGraph } from "./orchestration/graph.js";
+import type { RunManager } from "./runs/run-manager.js";
+import type { RunStore } from "./storage/run-store.js";
+import type { TimelineStore } from "./storage/timeline-store.js";
+
+export interface ServerContext {
+  settings: Settings;
+  log: Logger;
+  manager: RunManager;
+  runs: RunStore;
+  timeline: TimelineStore;
+  graph: WorkflowGraph;
+}

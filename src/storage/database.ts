@@ -1,0 +1,82 @@
+/**
+ * Opens the one SQLite file the server keeps everything in, and applies the server's own migrations.
+ * LangGraph's SqliteSaver owns the tables `checkpoints` and `writes` in the same file; ours are prefixed.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+
+export type Db = Database.Database;
+
+/** Versioned migrations, applied in order, each once, each in its own transaction. Append only. */
+const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
+  {
+    version: 1,
+    name: "runs, inputs, timeline",
+    sql: `
+      CREATE TABLE conductor_runs (
+        run_id TEXT PRIMARY KEY,
+        status TEXT NOT NULL,
+        objective TEXT NOT NULL,
+        options_json TEXT NOT NULL,
+        workflow_mode TEXT,
+        executor TEXT NOT NULL,
+        result_json TEXT,
+        error TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE INDEX conductor_runs_by_created ON conductor_runs (created_at DESC, run_id DESC);
+      CREATE INDEX conductor_runs_by_status ON conductor_runs (status);
+      CREATE TABLE conductor_inputs (
+        run_id TEXT NOT NULL,
+        task_id TEXT NOT NULL,
+        idx INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        text TEXT NOT NULL,
+        PRIMARY KEY (run_id, task_id, idx)
+      ) WITHOUT ROWID;
+      CREATE TABLE conductor_events (
+        run_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        key TEXT NOT NULL,
+        timestamp TEXT NOT NULL,
+        event TEXT NOT NULL,
+        node TEXT,
+        branch_id TEXT,
+        data TEXT,
+        PRIMARY KEY (run_id, seq),
+        UNIQUE (run_id, key)
+      ) WITHOUT ROWID;
+      CREATE INDEX conductor_events_by_event ON conductor_events (run_id, event, seq);
+    `,
+  },
+];
+
+export function openDatabase(file: string): Db {
+  if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  db.pragma("busy_timeout = 5000");
+  db.pragma("foreign_keys = ON");
+  migrate(db);
+  return db;
+}
+
+export function migrate(db: Db): number {
+  db.exec(`CREATE TABLE IF NOT EXISTS conductor_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+  const applied = new Set(
+    (db.prepare("SELECT version FROM conductor_migrations").all() as Array<{ version: number }>).map((r) => r.version),
+  );
+  const record = db.prepare("INSERT INTO conductor_migrations (version, name, applied_at) VALUES (?, ?, ?)");
+  for (const m of MIGRATIONS) {
+    if (applied.has(m.version)) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      record.run(m.version, m.name, new Date().toISOString());
+    }).immediate();
+  }
+  return MIGRATIONS.at(-1)?.version ?? 0;
+}

@@ -1,0 +1,134 @@
+/**
+ * The runs table: one row per run with its status, options and final result; and the inline input texts,
+ * kept here so that checkpoints stay small (the graph state only holds references to them).
+ */
+import type { Db } from "./database.js";
+
+export const RUN_STATUSES = ["running", "interrupted", "completed", "failed", "cancelled"] as const;
+export type RunStatusName = (typeof RUN_STATUSES)[number];
+export const FINISHED_STATUSES: ReadonlySet<RunStatusName> = new Set(["completed", "failed", "cancelled"]);
+
+export interface RunRow<Options = unknown, Result = unknown> {
+  run_id: string;
+  status: RunStatusName;
+  objective: string;
+  options: Options;
+  workflow_mode: string | null;
+  executor: string;
+  result: Result | null;
+  error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+interface RawRunRow {
+  run_id: string;
+  status: RunStatusName;
+  objective: string;
+  options_json: string;
+  workflow_mode: string | null;
+  executor: string;
+  result_json: string | null;
+  error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RunSummary {
+  run_id: string;
+  status: RunStatusName;
+  objective: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface NewRun<Options> {
+  run_id: string;
+  objective: string;
+  options: Options;
+  executor: string;
+  inputs: Array<{ task_id: string; idx: number; name: string; text: string }>;
+}
+
+export class RunStore {
+  private readonly stmts;
+
+  constructor(private readonly db: Db) {
+    this.stmts = {
+      insert: db.prepare(`INSERT INTO conductor_runs
+        (run_id, status, objective, options_json, executor, created_at, updated_at)
+        VALUES (@run_id, 'running', @objective, @options_json, @executor, @now, @now)`),
+      insertInput: db.prepare("INSERT INTO conductor_inputs (run_id, task_id, idx, name, text) VALUES (?, ?, ?, ?, ?)"),
+      get: db.prepare("SELECT * FROM conductor_runs WHERE run_id = ?"),
+      list: db.prepare(`SELECT run_id, status, objective, created_at, updated_at FROM conductor_runs
+        ORDER BY created_at DESC, run_id DESC LIMIT ?`),
+      ids: db.prepare("SELECT run_id FROM conductor_runs WHERE run_id LIKE ? ESCAPE '\\' ORDER BY created_at DESC LIMIT ?"),
+      byStatus: db.prepare("SELECT run_id FROM conductor_runs WHERE status = ? ORDER BY created_at"),
+      input: db.prepare("SELECT name, text FROM conductor_inputs WHERE run_id = ? AND task_id = ? AND idx = ?"),
+      update: db.prepare(`UPDATE conductor_runs SET status = @status, workflow_mode = COALESCE(@workflow_mode, workflow_mode),
+        result_json = COALESCE(@result_json, result_json), error = @error, updated_at = @now WHERE run_id = @run_id`),
+    };
+  }
+
+  /** Inserts a run and its inline inputs atomically. Returns false when the run id exists already. */
+  create<Options>(run: NewRun<Options>): boolean {
+    return this.db.transaction(() => {
+      if (this.stmts.get.get(run.run_id)) return false;
+      this.stmts.insert.run({
+        run_id: run.run_id,
+        objective: run.objective,
+        options_json: JSON.stringify(run.options),
+        executor: run.executor,
+        now: new Date().toISOString(),
+      });
+      for (const input of run.inputs) this.stmts.insertInput.run(run.run_id, input.task_id, input.idx, input.name, input.text);
+      return true;
+    }).immediate();
+  }
+
+  get<Options, Result>(runId: string): RunRow<Options, Result> | undefined {
+    const raw = this.stmts.get.get(runId) as RawRunRow | undefined;
+    if (!raw) return undefined;
+    return {
+      run_id: raw.run_id,
+      status: raw.status,
+      objective: raw.objective,
+      options: JSON.parse(raw.options_json) as Options,
+      workflow_mode: raw.workflow_mode,
+      executor: raw.executor,
+      result: raw.result_json ? (JSON.parse(raw.result_json) as Result) : null,
+      error: raw.error,
+      created_at: raw.created_at,
+      updated_at: raw.updated_at,
+    };
+  }
+
+  list(limit = 1000): RunSummary[] {
+    return this.stmts.list.all(limit) as RunSummary[];
+  }
+
+  /** Run ids starting with `prefix`, newest first (for completion). */
+  idsStartingWith(prefix: string, limit = 100): string[] {
+    const escaped = prefix.replace(/[\\%_]/g, (c) => `\\${c}`);
+    return (this.stmts.ids.all(`${escaped}%`, limit) as Array<{ run_id: string }>).map((r) => r.run_id);
+  }
+
+  idsWithStatus(status: RunStatusName): string[] {
+    return (this.stmts.byStatus.all(status) as Array<{ run_id: string }>).map((r) => r.run_id);
+  }
+
+  inlineInput(runId: string, taskId: string, idx: number): { name: string; text: string } | undefined {
+    return this.stmts.input.get(runId, taskId, idx) as { name: string; text: string } | undefined;
+  }
+
+  update(runId: string, change: { status: RunStatusName; workflow_mode?: string | null; result?: unknown; error?: string | null }): void {
+    this.stmts.update.run({
+      run_id: runId,
+      status: change.status,
+      workflow_mode: change.workflow_mode ?? null,
+      result_json: change.result === undefined ? null : JSON.stringify(change.result),
+      error: change.error ?? null,
+      now: new Date().toISOString(),
+    });
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * The timeline: an append-only event log per run, outside the checkpoints so the graph state stays lean.
+ * Every event has a key; appending a key twice is a no-op, so a node re-executed after a crash or an
+ * interrupt writes no duplicates, and `seq` stays dense (1, 2, 3, ...) per run.
+ */
+import type { Db } from "./database.js";
+
+export const TIMELINE_EVENTS = [
+  "run_started", "mode_selected", "agent_generated", "node_started", "node_completed",
+  "branch_dispatched", "branch_completed", "branch_failed", "branch_retried", "interrupted", "resumed",
+  "revision_requested", "run_completed", "run_failed", "run_cancelled", "run_recovered",
+] as const;
+export type TimelineEventName = (typeof TIMELINE_EVENTS)[number];
+
+export interface TimelineEvent {
+  seq: number;
+  timestamp: string;
+  event: TimelineEventName;
+  node?: string;
+  branch_id?: string;
+  data?: Record<string, unknown>;
+}
+
+export interface NewTimelineEvent {
+  /** Idempotency key, unique per run. */
+  key: string;
+  event: TimelineEventName;
+  node?: string;
+  branch_id?: string;
+  data?: Record<string, unknown>;
+}
+
+interface RawEvent {
+  seq: number;
+  timestamp: string;
+  event: TimelineEventName;
+  node: string | null;
+  branch_id: string | null;
+  data: string | null;
+}
+
+export class TimelineStore {
+  private readonly stmts;
+
+  constructor(private readonly db: Db) {
+    this.stmts = {
+      insert: db.prepare(`INSERT OR IGNORE INTO conductor_events (run_id, seq, key, timestamp, event, node, branch_id, data)
+        SELECT @run_id, COALESCE(MAX(seq), 0) + 1, @key, @timestamp, @event, @node, @branch_id, @data
+        FROM conductor_events WHERE run_id = @run_id`),
+      page: db.prepare(`SELECT seq, timestamp, event, node, branch_id, data FROM conductor_events
+        WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?`),
+      pageByEvent: db.prepare(`SELECT seq, timestamp, event, node, branch_id, data FROM conductor_events
+        WHERE run_id = ? AND event = ? AND seq > ? ORDER BY seq LIMIT ?`),
+      total: db.prepare("SELECT COALESCE(MAX(seq), 0) AS n FROM conductor_events WHERE run_id = ?"),
+      totalByEvent: db.prepare("SELECT COUNT(*) AS n FROM conductor_events WHERE run_id = ? AND event = ?"),
+      nodes: db.prepare("SELECT DISTINCT node FROM conductor_events WHERE run_id = ? AND event = 'node_started'"),
+    };
+  }
+
+  /** Appends the events that are new (by key), in order, in one transaction. Returns how many were new. */
+  append(runId: string, events: NewTimelineEvent[]): number {
+    if (events.length === 0) return 0;
+    const timestamp = new Date().toISOString();
+    return this.db.transaction(() => {
+      let added = 0;
+      for (const e of events) {
+        added += this.stmts.insert.run({
+          run_id: runId,
+          key: e.key,
+          timestamp,
+          event: e.event,
+          node: e.node ?? null,
+          branch_id: e.branch_id ?? null,
+          data: e.data === undefined ? null : JSON.stringify(e.data),
+        }).changes;
+      }
+      return added;
+    }).immediate();
+  }
+
+  /** Events after `since` (exclusive), at most `limit`, optionally only those named `event`. O(limit). */
+  page(runId: string, since: number, limit: number, event?: string): TimelineEvent[] {
+    const rows = (event === undefined
+      ? this.stmts.page.all(runId, since, limit)
+      : this.stmts.pageByEvent.all(runId, event, since, limit)) as RawEvent[];
+    return rows.map(toEvent);
+  }
+
+  /** Node names the run has entered so far. */
+  nodesEntered(runId: string): string[] {
+    return (this.stmts.nodes.all(runId) as Array<{ node: string }>).map((r) => r.node);
+  }
+
+  /** How many events the run has (all, or those named `event`). */
+  total(runId: string, event?: string): number {
+    const row = (event === undefined ? this.stmts.total.get(runId) : this.stmts.totalByEvent.get(runId, event)) as { n: number };
+    return row.n;
+  }
+}
+
+function toEvent(raw: RawEvent): TimelineEvent {
+  const e: TimelineEvent = { seq: raw.seq, timestamp: raw.timestamp, event: raw.event };
+  if (raw.node !== null) e.node = raw.node;
+  if (raw.branch_id !== null) e.branch_id = raw.branch_id;
+  if (raw.data !== null) e.data = JSON.parse(raw.data) as Record<string, unknown>;
+  return e;
+}

@@ -1,0 +1,48 @@
+/**
+ * approve_interrupt: answers a run's pending interrupt (approve, revise with feedback, or reject) and
+ * waits up to `wait_seconds` for the run to settle again.
+ */
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { z } from "zod";
+import { UserError } from "../errors.js";
+import type { ServerContext } from "../server-context.js";
+import { RunStatusShape } from "../runs/run-status.js";
+import { runStatusResult, waitForRun } from "./wait-for-run.js";
+
+export const ApproveInterruptInput = z.object({
+  run_id: z.string().min(1).max(128).describe("The run waiting at an interrupt"),
+  interrupt_id: z.string().max(200).optional().describe("Which pending interrupt; may be left out when exactly one is pending"),
+  decision: z.enum(["approve", "revise", "reject"]).describe("approve continues; revise re-runs the weakest branches with the feedback; reject cancels the run"),
+  feedback: z.string().max(4000).optional().describe("For revise: what the re-run branches should do better"),
+  branch_results: z.array(z.object({
+    branch_id: z.string(),
+    findings: z.union([z.array(z.string()), z.record(z.string(), z.unknown())]),
+    confidence: z.number().min(0).max(1).optional(),
+  })).optional().describe("Answers to branch_work interrupts (delegate executor)"),
+  wait_seconds: z.number().min(0).max(300).default(20).describe("How long the call waits for the run to settle"),
+});
+
+export function registerApproveInterrupt(server: McpServer, ctx: ServerContext): void {
+  server.registerTool("approve_interrupt", {
+    title: "Answer a paused workflow",
+    description:
+      "Resume a run that is waiting at an interrupt (status interrupted; see pending_interrupts in the run's status). " +
+      "decision approve continues; revise sends the run back through the load balancer to re-run the weakest branches with your " +
+      "feedback; reject ends the run as cancelled. interrupt_id may be left out when exactly one interrupt is pending. Returns the " +
+      "run's status after at most wait_seconds: it may be paused again at the next point, or completed with its report.",
+    inputSchema: ApproveInterruptInput,
+    outputSchema: RunStatusShape,
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+  }, async (args, extra) => {
+    if (args.branch_results?.length) {
+      throw new UserError("branch_results answer branch_work interrupts of the delegate executor, which this version does not run; answer this run with decision (and feedback) only");
+    }
+    await ctx.manager.resume(args.run_id, {
+      decision: args.decision,
+      ...(args.interrupt_id !== undefined ? { interrupt_id: args.interrupt_id } : {}),
+      ...(args.feedback !== undefined ? { feedback: args.feedback } : {}),
+    });
+    const status = await waitForRun(ctx.manager, ctx.timeline, args.run_id, args.wait_seconds, extra);
+    return runStatusResult(status);
+  });
+}

@@ -1,0 +1,14 @@
+/**
+ * Every MCP tool of the server, registered in one explicit list.
+ */
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { ServerContext } from "../server-context.js";
+import { registerApproveInterrupt } from "./approve-interrupt.js";
+import { registerGetTimeline } from "./get-timeline.js";
+import { registerStartWorkflow } from "./start-workflow.js";
+
+export function registerTools(server: McpServer, ctx: ServerContext): void {
+  registerStartWorkflow(server, ctx);
+  registerApproveInterrupt(server, ctx);
+  registerGetTimeline(server, ctx);
+}

@@ -1,0 +1,55 @@
+/**
+ * Waits up to `seconds` for a run to settle and returns its status. When the caller sent a progress token,
+ * sends `notifications/progress` as branches settle (progress = branch attempts settled so far, which only
+ * grows), so clients that reset their request timeout on progress do not time out on a long wait.
+ */
+import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
+import type { ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
+import type { RunManager } from "../runs/run-manager.js";
+import type { RunStatus } from "../runs/run-status.js";
+import type { TimelineStore } from "../storage/timeline-store.js";
+
+export type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+export async function waitForRun(manager: RunManager, timeline: TimelineStore, runId: string, seconds: number, extra: ToolExtra): Promise<RunStatus> {
+  const token = extra._meta?.progressToken;
+  if (token === undefined) {
+    await manager.waitForSettle(runId, seconds);
+    return manager.status(runId);
+  }
+  let sent = -1;
+  const report = async () => {
+    const settled = timeline.total(runId, "branch_completed") + timeline.total(runId, "branch_failed");
+    if (settled <= sent) return;
+    sent = settled;
+    const status = await manager.status(runId);
+    const total = Math.max(status.progress.branches_total, settled);
+    await extra.sendNotification({
+      method: "notifications/progress",
+      params: { progressToken: token, progress: settled, total, message: `${status.progress.branches_completed} of ${status.progress.branches_total} branches completed, ${status.progress.branches_failed} failed (${status.status})` },
+    }).catch(() => undefined);
+  };
+  const onChange = (id: string) => { if (id === runId) void report(); };
+  manager.events.on("changed", onChange);
+  try {
+    await report();
+    await manager.waitForSettle(runId, seconds);
+  } finally {
+    manager.events.off("changed", onChange);
+  }
+  return manager.status(runId);
+}
+
+/** The tool result for a RunStatus: structured content plus a one-paragraph text a person can read. */
+export function runStatusResult(status: RunStatus, lead?: string) {
+  const parts = [
+    lead,
+    `Run ${status.run_id} is ${status.status}` + (status.workflow_mode ? ` (mode ${status.workflow_mode})` : "") +
+      `: ${status.progress.branches_completed}/${status.progress.branches_total} branches completed, ${status.progress.branches_failed} failed.`,
+    ...status.pending_interrupts.map((i) => `Waiting at ${i.point} (interrupt_id ${i.interrupt_id}): ${i.summary}`),
+    status.result ? `Quality ${status.result.quality_score}.\n\n${status.result.report}` : undefined,
+    status.error ? `Error: ${status.error}` : undefined,
+    status.status === "running" ? `Still running; call approve_interrupt when it pauses, or read orchestrator://runs/${status.run_id}.` : undefined,
+  ].filter((p): p is string => !!p);
+  return { content: [{ type: "text" as const, text: parts.join("\n") }], structuredContent: status as unknown as Record<string, unknown> };
+}

@@ -1,0 +1,122 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { STOP_WORDS, stem, tokenize, wordTokens } from "../../src/agents/text/tokenize.js";
+import { MAX_SENTENCE_CHARS, splitSentences } from "../../src/agents/text/sentences.js";
+import { rankBm25 } from "../../src/agents/text/bm25.js";
+
+describe("tokenize", () => {
+  test("lowercases, drops stop words and punctuation, strips light suffixes", () => {
+    assert.deepEqual(
+      tokenize("The Prices are rising, and customers' pricing changed!"),
+      ["pric", "ris", "customer", "pric", "chang"],
+    );
+  });
+
+  test("is Unicode-aware and keeps numbers", () => {
+    assert.deepEqual(tokenize("Zürich café: 2024 Ångström"), ["zürich", "café", "2024", "ångström"]);
+  });
+
+  test("drops one-letter words and possessive 's", () => {
+    assert.deepEqual(tokenize("a b c company's market"), ["company", "market"]);
+  });
+
+  test("stems plural, -ing and -ed forms to one term", () => {
+    assert.equal(stem("companies"), "company");
+    assert.equal(stem("running"), "run");
+    assert.equal(stem("stopped"), "stop");
+    assert.equal(stem("analysis"), "analysis");
+    assert.equal(stem("status"), "status");
+    assert.equal(stem("price"), stem("prices"));
+    assert.equal(stem("priced"), stem("pricing"));
+  });
+
+  test("exports the stop-word set", () => {
+    assert.ok(STOP_WORDS.has("the"));
+    assert.ok(STOP_WORDS.has("and"));
+    assert.ok(!STOP_WORDS.has("market"));
+  });
+
+  test("wordTokens counts every word", () => {
+    assert.deepEqual(wordTokens("The cat, the HAT."), ["the", "cat", "the", "hat"]);
+  });
+});
+
+describe("splitSentences", () => {
+  test("splits prose into trimmed sentences", () => {
+    assert.deepEqual(
+      splitSentences("  Revenue grew by ten percent.   Costs fell   sharply this year! Why did margins improve?  "),
+      ["Revenue grew by ten percent.", "Costs fell sharply this year!", "Why did margins improve?"],
+    );
+  });
+
+  test("drops fragments of fewer than three words and empty pieces", () => {
+    assert.deepEqual(splitSentences("Yes. Okay then.\n\n   \nThis one has words."), ["This one has words."]);
+  });
+
+  test("Markdown headings, blank lines and bullets separate sentences", () => {
+    const text = [
+      "# Market overview notes",
+      "Demand is strong in Europe",
+      "and growing in Asia",
+      "",
+      "- first bullet has words",
+      "- second bullet also has words",
+      "1. numbered item with words",
+    ].join("\n");
+    assert.deepEqual(splitSentences(text), [
+      "Market overview notes",
+      "Demand is strong in Europe and growing in Asia",
+      "first bullet has words",
+      "second bullet also has words",
+      "numbered item with words",
+    ]);
+  });
+
+  test("caps long sentences at 600 characters with an ellipsis", () => {
+    const long = `${"word ".repeat(300).trim()}.`;
+    const [sentence] = splitSentences(long);
+    assert.ok(sentence !== undefined);
+    assert.equal(Array.from(sentence).length, MAX_SENTENCE_CHARS);
+    assert.ok(sentence.endsWith("\u2026"));
+  });
+});
+
+describe("rankBm25", () => {
+  test("hand-checked scores and ordering", () => {
+    const docs = [["apple", "banana"], ["apple", "apple", "cherry"], ["cherry"]];
+    const scores = rankBm25(docs, ["apple"]);
+    // idf = ln(1 + (3 - 2 + 0.5) / (2 + 0.5)) = ln 1.6; avgdl = 2
+    const idf = Math.log(1.6);
+    const s0 = (idf * 1 * 2.2) / (1 + 1.2 * (0.25 + 0.75 * (2 / 2)));
+    const s1 = (idf * 2 * 2.2) / (2 + 1.2 * (0.25 + 0.75 * (3 / 2)));
+    assert.equal(scores.length, 3);
+    assert.ok(Math.abs((scores[0] ?? NaN) - s0) < 1e-12);
+    assert.ok(Math.abs((scores[1] ?? NaN) - s1) < 1e-12);
+    assert.equal(scores[2], 0);
+    assert.ok((scores[1] ?? 0) > (scores[0] ?? 0));
+    assert.equal(Number((scores[0] ?? 0).toFixed(6)), 0.470004);
+  });
+
+  test("a term found in fewer documents weighs more", () => {
+    const docs = [["rare", "x"], ["common", "y"], ["common", "z"], ["common", "w"]];
+    const [rare, common] = rankBm25(docs, ["rare", "common"]);
+    assert.ok((rare ?? 0) > (common ?? 0));
+  });
+
+  test("no matching term scores 0; duplicate query terms count once", () => {
+    assert.deepEqual(rankBm25([["a", "b"], ["c"]], ["zzz"]), [0, 0]);
+    assert.deepEqual(rankBm25([["a", "b"], ["c"]], []), [0, 0]);
+    assert.deepEqual(rankBm25([], ["a"]), []);
+    const docs = [["a", "b"], ["c", "d"]];
+    assert.deepEqual(rankBm25(docs, ["a", "a"]), rankBm25(docs, ["a"]));
+  });
+
+  test("k1 and b change the scores", () => {
+    const docs = [["a", "a", "a", "b"], ["a", "c"]];
+    const base = rankBm25(docs, ["a"]);
+    const noLength = rankBm25(docs, ["a"], { b: 0 });
+    const flat = rankBm25(docs, ["a"], { k1: 0 });
+    assert.notDeepEqual(base, noLength);
+    assert.ok(Math.abs((flat[0] ?? 0) - (flat[1] ?? 1)) < 1e-12);
+  });
+});
