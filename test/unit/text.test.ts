@@ -53,7 +53,7 @@ describe("splitSentences", () => {
     assert.deepEqual(splitSentences("Yes. Okay then.\n\n   \nThis one has words."), ["This one has words."]);
   });
 
-  test("Markdown headings, blank lines and bullets separate sentences", () => {
+  test("Markdown headings are dropped; blank lines and bullets separate sentences", () => {
     const text = [
       "# Market overview notes",
       "Demand is strong in Europe",
@@ -64,7 +64,6 @@ describe("splitSentences", () => {
       "1. numbered item with words",
     ].join("\n");
     assert.deepEqual(splitSentences(text), [
-      "Market overview notes",
       "Demand is strong in Europe and growing in Asia",
       "first bullet has words",
       "second bullet also has words",

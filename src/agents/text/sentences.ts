@@ -1,5 +1,5 @@
 /**
- * Sentence splitting for evidence ranking: Markdown blocks (paragraphs, list items, headings) are
+ * Sentence splitting for evidence ranking: Markdown blocks (paragraphs, list items) are
  * separated first, then each block is segmented with Intl.Segmenter. Fragments of fewer than
  * three words are dropped; long sentences are capped.
  */
@@ -31,8 +31,8 @@ export function splitSentences(text: string): string[] {
 }
 
 /**
- * Paragraphs end at blank lines; every bullet item, numbered item and heading starts a block of
- * its own (markers stripped), so Markdown lists become separate sentences.
+ * Paragraphs end at blank lines; every bullet item and numbered item starts a block of its own
+ * (markers stripped), so Markdown lists become separate sentences. Headings end a block and are dropped.
  */
 function splitBlocks(text: string): string[] {
   const blocks: string[] = [];
@@ -46,9 +46,7 @@ function splitBlocks(text: string): string[] {
     if (line.trim() === "" || FENCE_OR_RULE.test(line)) {
       flush();
     } else if (HEADING.test(line)) {
-      flush();
-      current.push(line.replace(HEADING, ""));
-      flush();
+      flush(); // a heading names a section; it is not evidence
     } else if (BULLET.test(line)) {
       flush();
       current.push(line.replace(BULLET, ""));
