@@ -1,0 +1,35 @@
+/**
+ * Durability: a server killed with SIGKILL while a run is paused; a new process on the same database
+ * answers the interrupt and the run completes, with a gap-free, duplicate-free timeline.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { call, connect } from "../helpers/server.js";
+import { fiveTaskRequest, timeline, type Status } from "../helpers/workflow.js";
+
+test("a run paused when the server is SIGKILLed is resumed by a new server process", async () => {
+  const first = await connect();
+  const started = await call<Status>(first.client, "start_workflow", fiveTaskRequest());
+  assert.equal(started.pending_interrupts[0]!.point, "sync_point");
+  const closed = new Promise<void>((resolve) => { first.client.onclose = resolve; });
+  process.kill(first.pid, "SIGKILL");
+  await closed;
+
+  const second = await connect({ dbPath: first.dbPath });
+  try {
+    const waiting = await call<Status>(second.client, "approve_interrupt", { run_id: started.run_id, decision: "approve" });
+    assert.equal(waiting.status, "interrupted");
+    assert.equal(waiting.pending_interrupts[0]!.point, "quality");
+    const done = await call<Status>(second.client, "approve_interrupt", { run_id: started.run_id, decision: "approve" });
+    assert.equal(done.status, "completed");
+    assert.equal(done.progress.branches_completed, 5);
+
+    const events = await timeline(second.client, started.run_id);
+    assert.deepEqual(events.map((e) => e.seq), events.map((_, i) => i + 1), "no gaps");
+    const dispatched = events.filter((e) => e.event === "branch_dispatched").map((e) => e.branch_id).sort();
+    assert.deepEqual(dispatched, ["t1", "t2", "t3", "t4", "t5"], "no branch ran twice");
+    assert.equal(events.filter((e) => e.event === "run_completed").length, 1);
+  } finally {
+    await second.close();
+  }
+});
