@@ -68,9 +68,11 @@ export function createConductor(settings: Settings, log: Logger): Conductor {
   return {
     server,
     context,
+    /** Closes the transport, and the database unless a run is mid-step: that run must not fail on a closed
+     *  handle; the process exits and the next start resumes it from its last checkpoint (WAL keeps it safe). */
     async close() {
       await server.close().catch(() => undefined);
-      db.close();
+      if (manager.busyCount() === 0) db.close();
     },
   };
 }

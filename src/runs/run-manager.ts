@@ -50,6 +50,11 @@ export class RunManager {
     return this.chains.has(runId);
   }
 
+  /** How many runs have an invocation queued or in flight. */
+  busyCount(): number {
+    return this.chains.size;
+  }
+
   async start(args: StartWorkflowArgs): Promise<{ run_id: string; created: boolean }> {
     const runId = args.run_id ?? `run-${randomUUID()}`;
     if (this.deps.runs.get(runId)) return { run_id: runId, created: false };
@@ -128,11 +133,6 @@ export class RunManager {
       this.enqueue(runId, () => this.invoke(runId, null));
     }
     return ids;
-  }
-
-  /** Waits for every run's in-flight invocation (for a clean shutdown). */
-  async drain(): Promise<void> {
-    await Promise.allSettled([...this.chains.values()]);
   }
 
   private config(runId: string) {
