@@ -51,7 +51,9 @@ export class SettingsError extends Error {
 export type ParsedCommand = { kind: "help" } | { kind: "version" } | { kind: "serve"; settings: Settings };
 
 /** Parses argv (without node and script) and the environment into settings. Throws SettingsError. */
-export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): ParsedCommand {
+export function parseCommand(argv: string[], rawEnv: NodeJS.ProcessEnv): ParsedCommand {
+  // An empty variable counts as unset, as shells and client configs often export VAR="".
+  const env = Object.fromEntries(Object.entries(rawEnv).filter(([, v]) => v !== undefined && v.trim() !== ""));
   let values;
   try {
     ({ values } = parseArgs({

@@ -1,10 +1,11 @@
 /**
  * Load balancing (pure): what runs again. Timeout recovery re-queues the failed or timed-out branches of
- * the current sync point that have retries left, moving a secondary analysis to the primary node.
+ * the current sync point that have retries left, moving a secondary analysis to the primary node; a branch
+ * that a failed dependency blocked goes back together with that dependency (which may sit in an earlier point).
  * A revision re-queues the branches below the quality threshold (at least the weakest one) and the failed
  * ones that may retry, with the reviewer's feedback attached to their tasks.
  */
-import type { BranchNodeName, State } from "./state.js";
+import type { Branch, BranchNodeName, State } from "./state.js";
 import { recoveryNodeFor } from "./routing.js";
 import { branchesAt, isSettled } from "./scheduling.js";
 import { isRetryable } from "./sync.js";
@@ -22,10 +23,10 @@ export interface RebalancePlan {
 export function planRebalance(state: RebalanceView, reason: "timeout_recovery" | "revision"): RebalancePlan {
   const results = state.completed_branches;
   if (reason === "timeout_recovery") {
-    const retry = branchesAt(state, state.current_sync_index).filter((b) => isRetryable(b, state));
+    const retry = withBlockers(branchesAt(state, state.current_sync_index).filter((b) => isRetryable(b, state)), state);
     return {
       requeue: retry.map((b) => ({ branch_id: b.branch_id, node: recoveryNodeFor(b.node), retry: true })),
-      next_sync_index: state.current_sync_index,
+      next_sync_index: Math.min(state.current_sync_index, ...retry.map((b) => b.sync_index)),
       reason: retry.length ? `retrying failed branches ${ids(retry)}` : "no failed branch has retries left",
     };
   }
@@ -50,6 +51,21 @@ export function planRebalance(state: RebalanceView, reason: "timeout_recovery" |
   function quality(branchId: string): number {
     return results[branchId]!.performance.data_quality_score;
   }
+}
+
+/** The branches plus, for each one a failed dependency blocked, that dependency (and its own blockers). */
+function withBlockers(branches: Branch[], state: RebalanceView): Branch[] {
+  const out = new Map(branches.map((b) => [b.branch_id, b]));
+  for (const b of branches) {
+    let blocker = state.completed_branches[b.branch_id]?.blocked_by;
+    while (blocker !== undefined && !out.has(blocker)) {
+      const dep = state.active_branches[blocker];
+      if (!dep || !isRetryable(dep, state)) break;
+      out.set(blocker, dep);
+      blocker = state.completed_branches[blocker]?.blocked_by;
+    }
+  }
+  return [...out.values()];
 }
 
 function ids(branches: Array<{ branch_id: string }>): string {

@@ -99,7 +99,10 @@ function resolveSyncPoints(given: Record<string, string[]> | undefined, ids: str
   if (!given || Object.keys(given).length === 0) return [{ name: "all", branch_ids: ids }];
   const pointOf = new Map<string, number>();
   const points = Object.entries(given).map(([name, members], index) => {
-    for (const id of members) {
+    if (/^\d+$/.test(name)) {
+      throw new UserError(`sync point name "${name}" looks like an integer, and JSON objects put such keys first, so the order of the stages would be lost; use a name such as "stage${name}"`);
+    }
+    for (const id of new Set(members)) {
       if (!ids.includes(id)) throw new UserError(`sync point "${name}" names unknown task "${id}"; known ids: ${ids.join(", ")}`);
       if (pointOf.has(id)) throw new UserError(`task "${id}" is in two sync points; put every task in exactly one`);
       pointOf.set(id, index);
