@@ -4,6 +4,7 @@
 import { parseArgs } from "node:util";
 import path from "node:path";
 import envPaths from "env-paths";
+import { defaultCapacity } from "./agents/resource-pool.js";
 
 export const LOG_LEVELS = ["debug", "info", "warning", "error"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -16,6 +17,11 @@ export interface Settings {
   logLevel: LogLevel;
   /** Largest input file or inline text accepted, in bytes. */
   maxInputBytes: number;
+  /** The agent resource pool's capacity. */
+  poolCpu: number;
+  poolMemoryMb: number;
+  /** Standalone agents unused this long are retired and their resources released. */
+  agentIdleSeconds: number;
 }
 
 export const ENV = {
@@ -23,6 +29,9 @@ export const ENV = {
   allowDirs: "CONDUCTOR_ALLOW_DIRS",
   logLevel: "CONDUCTOR_LOG_LEVEL",
   maxInputBytes: "CONDUCTOR_MAX_INPUT_BYTES",
+  poolCpu: "CONDUCTOR_POOL_CPU",
+  poolMemoryMb: "CONDUCTOR_POOL_MEMORY_MB",
+  agentIdleSeconds: "CONDUCTOR_AGENT_IDLE_SECONDS",
 } as const;
 
 export const USAGE = `conductor-mcp: an MCP server (stdio) that runs durable multi-agent workflows.
@@ -36,6 +45,9 @@ Options:
                        (env ${ENV.allowDirs}, separated by "${path.delimiter}"; default: none)
   --log-level LEVEL    ${LOG_LEVELS.join(" | ")} for stderr logs (env ${ENV.logLevel}; default: info)
   --max-input-bytes N  largest input text or file accepted (env ${ENV.maxInputBytes}; default: 5000000)
+  --pool-cpu N         agent resource pool cpu units (env ${ENV.poolCpu}; default: this machine's cores, ${defaultCapacity().cpu})
+  --pool-memory-mb N   agent resource pool memory (env ${ENV.poolMemoryMb}; default: half this machine's memory, ${defaultCapacity().memory_mb})
+  --agent-idle-seconds N  retire generated agents unused this long (env ${ENV.agentIdleSeconds}; default: 900)
   --help               print this help and exit
   --version            print the version and exit
 `;
@@ -64,6 +76,9 @@ export function parseCommand(argv: string[], rawEnv: NodeJS.ProcessEnv): ParsedC
         "allow-dir": { type: "string", multiple: true },
         "log-level": { type: "string" },
         "max-input-bytes": { type: "string" },
+        "pool-cpu": { type: "string" },
+        "pool-memory-mb": { type: "string" },
+        "agent-idle-seconds": { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean" },
       },
@@ -78,11 +93,11 @@ export function parseCommand(argv: string[], rawEnv: NodeJS.ProcessEnv): ParsedC
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new SettingsError(`--log-level must be one of ${LOG_LEVELS.join(", ")}, got "${logLevel}"`);
   }
-  const maxInputRaw = values["max-input-bytes"] ?? env[ENV.maxInputBytes] ?? "5000000";
-  const maxInputBytes = Number(maxInputRaw);
-  if (!Number.isInteger(maxInputBytes) || maxInputBytes <= 0) {
-    throw new SettingsError(`--max-input-bytes must be a positive integer, got "${maxInputRaw}"`);
-  }
+  const maxInputBytes = positive("--max-input-bytes", values["max-input-bytes"] ?? env[ENV.maxInputBytes] ?? "5000000", true);
+  const capacity = defaultCapacity();
+  const poolCpu = positive("--pool-cpu", values["pool-cpu"] ?? env[ENV.poolCpu] ?? String(capacity.cpu), false);
+  const poolMemoryMb = positive("--pool-memory-mb", values["pool-memory-mb"] ?? env[ENV.poolMemoryMb] ?? String(capacity.memory_mb), true);
+  const agentIdleSeconds = positive("--agent-idle-seconds", values["agent-idle-seconds"] ?? env[ENV.agentIdleSeconds] ?? "900", false);
   const dirs = values["allow-dir"] ?? (env[ENV.allowDirs] ? env[ENV.allowDirs]!.split(path.delimiter) : []);
   return {
     kind: "serve",
@@ -91,6 +106,17 @@ export function parseCommand(argv: string[], rawEnv: NodeJS.ProcessEnv): ParsedC
       allowedDirs: dirs.filter((d) => d.trim() !== "").map((d) => path.resolve(d)),
       logLevel: logLevel as LogLevel,
       maxInputBytes,
+      poolCpu,
+      poolMemoryMb,
+      agentIdleSeconds,
     },
   };
+}
+
+function positive(flag: string, raw: string, integer: boolean): number {
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+    throw new SettingsError(`${flag} must be a positive ${integer ? "integer" : "number"}, got "${raw}"`);
+  }
+  return n;
 }

@@ -9,16 +9,22 @@ import type { Settings } from "./config.js";
 import type { Logger } from "./log.js";
 import { createBuiltinExecutor } from "./agents/executors/builtin.js";
 import type { LoadedInput } from "./agents/executors/types.js";
+import { AgentAllocations } from "./agents/agent-allocations.js";
+import { AgentFactory } from "./agents/factory.js";
 import { ResourcePool } from "./agents/resource-pool.js";
+import { createRunAgents } from "./agents/run-agents.js";
 import { buildWorkflowGraph } from "./orchestration/graph.js";
 import { writeReport } from "./orchestration/report.js";
 import type { Task } from "./orchestration/schemas.js";
+import { registerAgentResources } from "./resources/agent-resources.js";
 import { registerRunResources } from "./resources/run-resources.js";
 import { InputAccess } from "./runs/input-access.js";
 import { RunManager } from "./runs/run-manager.js";
 import type { ServerContext } from "./server-context.js";
 import { openDatabase } from "./storage/database.js";
+import { AgentStore } from "./storage/agent-store.js";
 import { RunStore } from "./storage/run-store.js";
+import { TemplateStore } from "./storage/template-store.js";
 import { TimelineStore } from "./storage/timeline-store.js";
 import { registerTools } from "./tools/index.js";
 
@@ -35,7 +41,16 @@ export function createConductor(settings: Settings, log: Logger): Conductor {
   const runs = new RunStore(db);
   const timeline = new TimelineStore(db);
   const inputs = new InputAccess(settings.allowedDirs, settings.maxInputBytes);
-  const manager = new RunManager({ runs, timeline, inputs, log });
+  const pool = new ResourcePool({ cpu: settings.poolCpu, memory_mb: settings.poolMemoryMb });
+  const agentStore = new AgentStore(db);
+  const factory = new AgentFactory(new TemplateStore(db), agentStore, pool);
+  const allocations = new AgentAllocations(agentStore, pool, log);
+  allocations.restore();
+  const manager = new RunManager({
+    runs, timeline, inputs, log,
+    checkTasks: (tasks) => tasks.forEach((t) => t.agent_id !== undefined && factory.pinnable(t.agent_id, t.type)),
+    onRunEnded: (runId) => allocations.retireRun(runId),
+  });
 
   const loadInputs = async (runId: string, task: Task, signal: AbortSignal): Promise<LoadedInput[]> =>
     Promise.all(task.inputs.map(async (ref) => {
@@ -47,7 +62,7 @@ export function createConductor(settings: Settings, log: Logger): Conductor {
 
   const graph = buildWorkflowGraph({
     executor: createBuiltinExecutor(),
-    pool: new ResourcePool(),
+    agents: createRunAgents(factory, allocations, agentStore),
     loadInputs,
     recordEvents: (runId, events) => manager.recordEvents(runId, events),
     writeReport: async (input) => writeReport(input),
@@ -61,9 +76,15 @@ export function createConductor(settings: Settings, log: Logger): Conductor {
       "inline { name, text } sources or files under an allowed directory). The run pauses at sync points and before its quality " +
       "gate unless approvals is []; answer with approve_interrupt. Read progress with get_timeline or the orchestrator://runs resources.",
   });
-  const context: ServerContext = { settings, log, manager, runs, timeline, graph };
+  const context: ServerContext = { settings, log, manager, runs, timeline, graph, factory, allocations, agents: agentStore };
   registerTools(server, context);
   registerRunResources(server, context);
+  registerAgentResources(server, context);
+
+  const idleSweep = setInterval(() => {
+    for (const id of allocations.retireIdle(settings.agentIdleSeconds)) log.info(`retired idle agent ${id}`);
+  }, Math.min(60, settings.agentIdleSeconds / 2) * 1000);
+  idleSweep.unref();
 
   return {
     server,
@@ -71,6 +92,7 @@ export function createConductor(settings: Settings, log: Logger): Conductor {
     /** Closes the transport, and the database unless a run is mid-step: that run must not fail on a closed
      *  handle; the process exits and the next start resumes it from its last checkpoint (WAL keeps it safe). */
     async close() {
+      clearInterval(idleSweep);
       await server.close().catch(() => undefined);
       if (manager.busyCount() === 0) db.close();
     },

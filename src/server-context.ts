@@ -1,7 +1,10 @@
 /**
  * What the MCP layer (tools and resources) works with: the run manager and the stores, built once.
  */
+import type { AgentAllocations } from "./agents/agent-allocations.js";
+import type { AgentFactory } from "./agents/factory.js";
 import type { Settings } from "./config.js";
+import type { AgentStore } from "./storage/agent-store.js";
 import type { Logger } from "./log.js";
 import type { WorkflowGraph } from "./orchestration/graph.js";
 import type { RunManager } from "./runs/run-manager.js";
@@ -15,4 +18,7 @@ export interface ServerContext {
   runs: RunStore;
   timeline: TimelineStore;
   graph: WorkflowGraph;
+  factory: AgentFactory;
+  allocations: AgentAllocations;
+  agents: AgentStore;
 }

@@ -11,6 +11,7 @@ import type { Logger } from "../log.js";
 import type { WorkflowGraph } from "../orchestration/graph.js";
 import type { HumanDecision } from "../orchestration/quality.js";
 import type { State, StateUpdate } from "../orchestration/state.js";
+import type { Task } from "../orchestration/schemas.js";
 import { FINISHED_STATUSES, type RunRow, type RunStore } from "../storage/run-store.js";
 import type { NewTimelineEvent, TimelineStore } from "../storage/timeline-store.js";
 import type { InputAccess } from "./input-access.js";
@@ -22,6 +23,10 @@ export interface RunManagerDeps {
   timeline: TimelineStore;
   inputs: InputAccess;
   log: Logger;
+  /** Checks a new run's tasks against the agents (pinned agent ids); throws UserError. */
+  checkTasks(tasks: Task[]): void;
+  /** Called once a run has ended (completed, failed or cancelled): releases its agents. */
+  onRunEnded(runId: string): void;
 }
 
 export interface Answer extends HumanDecision {
@@ -59,6 +64,7 @@ export class RunManager {
     const runId = args.run_id ?? `run-${randomUUID()}`;
     if (this.deps.runs.get(runId)) return { run_id: runId, created: false };
     const run = await prepareRun(args, this.deps.inputs);
+    this.deps.checkTasks(run.tasks);
     const created = this.deps.runs.create({ run_id: runId, objective: run.objective, options: { ...run.options, tasks: run.tasks, sync_points: run.sync_points }, executor: run.executor, inputs: run.inline });
     if (!created) return { run_id: runId, created: false };
     this.recordEvents(runId, [{ key: "run_started", event: "run_started", data: { tasks: run.tasks.length, executor: run.executor, approvals: run.options.approvals, sync_points: run.sync_points.map((p) => p.name) } }]);
@@ -147,6 +153,7 @@ export class RunManager {
       const message = error instanceof Error ? error.message : String(error);
       this.deps.log.error(`run ${runId} failed`, error);
       this.deps.runs.update(runId, { status: "failed", error: message });
+      this.deps.onRunEnded(runId);
       this.recordEvents(runId, [{ key: "run_failed", event: "run_failed", data: { error: message } }]);
     }
   }
@@ -163,6 +170,7 @@ export class RunManager {
     const outcome = snapshot.values.outcome;
     if (!outcome) throw new Error("the graph stopped without an outcome or a pending interrupt");
     this.deps.runs.update(runId, { status: outcome.status, workflow_mode: mode, result: snapshot.values.final_result ?? undefined, error: outcome.status === "completed" ? null : outcome.reason ?? null });
+    this.deps.onRunEnded(runId);
     const event = outcome.status === "completed" ? "run_completed" : outcome.status === "failed" ? "run_failed" : "run_cancelled";
     this.recordEvents(runId, [{ key: event, event, data: { ...(outcome.reason ? { reason: outcome.reason } : {}), quality_score: snapshot.values.final_result?.quality_score ?? null } }]);
   }

@@ -51,6 +51,49 @@ const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> 
       CREATE INDEX conductor_events_by_event ON conductor_events (run_id, event, seq);
     `,
   },
+  {
+    version: 2,
+    name: "agent templates, outcomes, generated agents",
+    sql: `
+      CREATE TABLE conductor_agent_templates (
+        agent_type TEXT PRIMARY KEY,
+        version INTEGER NOT NULL,
+        definition_json TEXT NOT NULL,
+        builtin INTEGER NOT NULL,
+        creation_count INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE TABLE conductor_agent_outcomes (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        agent_type TEXT NOT NULL,
+        agent_id TEXT NOT NULL,
+        run_id TEXT,
+        branch_id TEXT,
+        attempt INTEGER NOT NULL,
+        success INTEGER NOT NULL,
+        quality REAL NOT NULL,
+        seconds REAL NOT NULL,
+        at TEXT NOT NULL,
+        UNIQUE (agent_id, run_id, branch_id, attempt)
+      );
+      CREATE INDEX conductor_agent_outcomes_by_type ON conductor_agent_outcomes (agent_type, id);
+      CREATE TABLE conductor_agents (
+        agent_id TEXT PRIMARY KEY,
+        agent_type TEXT NOT NULL,
+        run_id TEXT,
+        task_id TEXT,
+        standalone INTEGER NOT NULL,
+        specification_json TEXT NOT NULL,
+        status TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        last_used_at TEXT NOT NULL,
+        retired_at TEXT
+      );
+      CREATE INDEX conductor_agents_by_status ON conductor_agents (status, standalone, last_used_at);
+      CREATE INDEX conductor_agents_by_run ON conductor_agents (run_id, status);
+    `,
+  },
 ];
 
 export function openDatabase(file: string): Db {

@@ -5,10 +5,16 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { ServerContext } from "../server-context.js";
 import { registerApproveInterrupt } from "./approve-interrupt.js";
 import { registerGetTimeline } from "./get-timeline.js";
+import { registerGenerateAgent } from "./generate-agent.js";
+import { registerRegisterAgentTemplate } from "./register-agent-template.js";
+import { registerRetireAgent } from "./retire-agent.js";
 import { registerStartWorkflow } from "./start-workflow.js";
 
 export function registerTools(server: McpServer, ctx: ServerContext): void {
   registerStartWorkflow(server, ctx);
   registerApproveInterrupt(server, ctx);
   registerGetTimeline(server, ctx);
+  registerRegisterAgentTemplate(server, ctx);
+  registerGenerateAgent(server, ctx);
+  registerRetireAgent(server, ctx);
 }

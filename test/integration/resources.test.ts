@@ -20,7 +20,9 @@ describe("resources", () => {
 
   test("tools/list has exactly the contract's tools, each with an output schema", async () => {
     const { tools } = await s.client.listTools();
-    assert.deepEqual(tools.map((t) => t.name).sort(), ["approve_interrupt", "get_timeline", "start_workflow"]);
+    assert.deepEqual(tools.map((t) => t.name).sort(), [
+      "approve_interrupt", "generate_agent", "get_timeline", "register_agent_template", "retire_agent", "start_workflow",
+    ]);
     for (const t of tools) {
       assert.equal(t.outputSchema?.type, "object", `${t.name} outputSchema`);
       assert.ok(t.description && t.description.length > 80, `${t.name} description`);

@@ -1,7 +1,8 @@
 /**
  * The five branch nodes (research alpha/beta/gamma, analysis primary/secondary) share one body: take the
  * agent's resources from the pool, load the task's inputs, run the agent through its executor under the
- * branch timeout, and record the result and performance. A failure or timeout is recorded as a failed
+ * branch timeout, record the result and performance, and report the outcome to the agent's template
+ * (monitoring: success, quality, seconds; selection learns from it). A failure or timeout is recorded as a failed
  * branch; it never fails the run or the superstep. Resources are given back whatever happens.
  */
 import type { BranchOutcome } from "../../agents/executors/types.js";
@@ -27,7 +28,7 @@ export function branchNode(name: BranchNodeName, deps: GraphDeps) {
     let outcome: BranchOutcome | undefined;
     let error: unknown;
     try {
-      release = await deps.pool.acquire(branch.resources, signal);
+      release = await deps.agents.acquire(branch.agent.agent_id, signal);
       const inputs = await deps.loadInputs(run_id, task, signal);
       outcome = await abortable(
         deps.executor.runBranch({ run_id, branch_id: branch.branch_id, objective: assignment.objective, task, inputs, agent: branch.agent, signal }),
@@ -56,6 +57,10 @@ export function branchNode(name: BranchNodeName, deps: GraphDeps) {
     if (outcome?.text_statistics) result.text_statistics = outcome.text_statistics;
     if (outcome?.notes) result.notes = outcome.notes;
     if (!outcome) result.error = error instanceof Error ? error.message : String(error);
+    deps.agents.recordOutcome({
+      agent_type: branch.agent.agent_type, agent_id: branch.agent.agent_id, run_id, branch_id: branch.branch_id, attempt: branch.attempts,
+      success: outcome !== undefined, quality: result.performance.data_quality_score, seconds: result.performance.execution_time,
+    });
     return {
       update: { completed_branches: { [branch.branch_id]: result }, branch_performance: { [branch.branch_id]: result.performance } },
       events: [outcome

@@ -6,7 +6,7 @@
  */
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { Executor, LoadedInput } from "../../agents/executors/types.js";
-import type { ResourcePool } from "../../agents/resource-pool.js";
+import type { RunAgents } from "../../agents/run-agents.js";
 import type { NewTimelineEvent } from "../../storage/timeline-store.js";
 import type { Task } from "../schemas.js";
 import type { StateUpdate } from "../state.js";
@@ -14,7 +14,7 @@ import type { ReportInput } from "../report.js";
 
 export interface GraphDeps {
   executor: Executor;
-  pool: ResourcePool;
+  agents: RunAgents;
   loadInputs(runId: string, task: Task, signal: AbortSignal): Promise<LoadedInput[]>;
   recordEvents(runId: string, events: NewTimelineEvent[]): void;
   writeReport(input: ReportInput): Promise<string>;

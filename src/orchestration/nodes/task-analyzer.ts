@@ -1,8 +1,9 @@
 /**
- * task_analyzer: scores the tasks, reads the resource pool, chooses the workflow mode and wave size, and
- * builds one branch per task with its node, agent and resources.
+ * task_analyzer: scores the tasks, reads the resource pool, chooses the workflow mode and wave size,
+ * generates the run's agents with the factory (the design's adaptive node: one specialized agent per task,
+ * a coordination agent when more than two are needed), and builds one branch per task with its node,
+ * agent and resources.
  */
-import { branchAgentFor, builtinTemplate } from "../../agents/templates.js";
 import { branchNodeFor } from "../routing.js";
 import type { Branch, State } from "../state.js";
 import { analyzeTasks, chooseMode } from "../task-analysis.js";
@@ -11,7 +12,7 @@ import { defineNode, type GraphDeps, type NodeEvent } from "./define-node.js";
 export function taskAnalyzerNode(deps: GraphDeps) {
   return defineNode<State>("task_analyzer", deps, (state, { runId }) => {
     const analysis = analyzeTasks(state.task_queue);
-    const resources = deps.pool.availability(builtinTemplate("research_specialist").resource_requirements);
+    const resources = deps.agents.availability();
     const choice = chooseMode(analysis, resources, state.requested_mode);
     const syncIndex = new Map(state.sync_points.flatMap((p, i) => p.branch_ids.map((id) => [id, i] as const)));
     const events: NodeEvent[] = [{
@@ -19,14 +20,25 @@ export function taskAnalyzerNode(deps: GraphDeps) {
       data: { mode: choice.mode, wave_size: choice.wave_size, source: choice.source, reason: choice.reason, ...analysis, cpu_free: round3(resources.cpu), max_concurrent: resources.max_concurrent },
     }];
     const branches: Record<string, Branch> = {};
+    const planned = deps.agents.planRun(runId, state.task_queue, state.options);
+    const agentOf = new Map(planned.filter((p) => p.task_id !== null).map((p) => [p.task_id!, p]));
     for (const task of state.task_queue) {
-      const { agent, resources: need } = branchAgentFor(runId, task, state.options.quality_threshold, state.options.branch_timeout_seconds);
+      const { agent, resources: need } = agentOf.get(task.id)!;
       branches[task.id] = {
         branch_id: task.id, task_id: task.id, type: task.type, focus: task.focus, priority: task.priority,
         node: branchNodeFor(task), agent, resources: need, sync_index: syncIndex.get(task.id) ?? 0,
         status: "pending", attempts: 0, retries: 0, last_round: 0,
       };
-      events.push({ event: "agent_generated", node: "task_analyzer", branch_id: task.id, data: { agent_id: agent.agent_id, agent_type: agent.agent_type, parameters: agent.parameters } });
+    }
+    for (const p of planned) {
+      events.push({
+        event: "agent_generated", node: "task_analyzer", ...(p.task_id ? { branch_id: p.task_id } : {}),
+        data: {
+          agent_id: p.agent.agent_id, agent_type: p.agent.agent_type, role: p.task_id ? "branch" : "coordination", pinned: p.pinned,
+          resources: p.resources, parameters: p.agent.parameters,
+          ...(p.selection ? { needed: p.selection.needed, candidates: p.selection.candidates } : {}),
+        },
+      });
     }
     return {
       update: {

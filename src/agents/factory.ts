@@ -1,0 +1,115 @@
+/**
+ * The dynamic agent factory: registers templates, analyses what a task needs, selects the best template
+ * (selection.ts), specializes it (specialization.ts) and records the generated agent. Outcomes recorded
+ * by the monitoring of agent runs feed the templates' success rates, so selection learns.
+ */
+import { randomUUID } from "node:crypto";
+import { UserError } from "../errors.js";
+import type { AgentRecord, AgentStore } from "../storage/agent-store.js";
+import type { Outcome, TemplateStore } from "../storage/template-store.js";
+import { BUILTIN_TEMPLATES, BUILTIN_TYPES } from "./builtin-templates.js";
+import { analyzeCapabilities, estimateResources, performanceTargets } from "./capability-analysis.js";
+import type { ResourcePool } from "./resource-pool.js";
+import { selectTemplate } from "./selection.js";
+import { specializationParameters } from "./specialization.js";
+import type { AgentSpecification, AgentTemplate, Selection, TaskRequirements, TemplateDefinition } from "./specification.js";
+
+/** Executors agents can run on in this version. */
+export const AVAILABLE_EXECUTORS: ReadonlySet<string> = new Set(["builtin"]);
+
+export interface Generated {
+  specification: AgentSpecification;
+  selection: Selection;
+}
+
+export class AgentFactory {
+  constructor(private readonly templates: TemplateStore, private readonly agents: AgentStore, private readonly pool: ResourcePool) {
+    templates.ensureBuiltins(BUILTIN_TEMPLATES);
+  }
+
+  listTemplates(): AgentTemplate[] {
+    return this.templates.all();
+  }
+
+  history(agentType: string) {
+    return this.templates.history(agentType);
+  }
+
+  register(definition: TemplateDefinition, replace: boolean): { agent_type: string; version: number; capabilities: string[]; created: boolean } {
+    const type = definition.agent_type;
+    if (BUILTIN_TYPES.has(type)) throw new UserError(`"${type}" is a built-in template and cannot be replaced; register your template under another agent_type`);
+    if (!AVAILABLE_EXECUTORS.has(definition.executor)) {
+      throw new UserError(`executor "${definition.executor}" is not available in this version; register the template with executor "builtin"`);
+    }
+    const existing = this.templates.find(type);
+    if (existing && !replace) throw new UserError(`agent template "${type}" exists already (version ${existing.version}); pass replace: true to register a new version`);
+    const resources = { ...estimateResources(definition.capabilities), ...definition.resource_requirements };
+    if (!this.pool.fits(resources)) {
+      throw new UserError(`the template needs cpu ${resources.cpu} and ${resources.memory_mb} MB, more than the pool's whole capacity (cpu ${this.pool.capacity.cpu}, ${this.pool.capacity.memory_mb} MB)`);
+    }
+    const version = this.templates.save({ ...definition, resource_requirements: resources }, replace);
+    return { agent_type: type, version, capabilities: definition.capabilities, created: existing === undefined };
+  }
+
+  /** Selects and specializes an agent for the requirements, without creating it. */
+  specify(req: TaskRequirements, context: Record<string, unknown> = {}): Generated {
+    const needed = analyzeCapabilities(req);
+    const selection = selectTemplate(this.templates.all(), needed, this.pool.capacity);
+    const template = this.templates.all().find((t) => t.agent_type === selection.chosen)!;
+    const estimate = estimateResources(needed, req.detail_level);
+    const targets = performanceTargets(req);
+    const parameters = specializationParameters(template, req);
+    if (Object.keys(context).length > 0) parameters.task_context = context;
+    return {
+      selection,
+      specification: {
+        agent_type: template.agent_type,
+        capabilities: template.capabilities,
+        resource_requirements: {
+          cpu: Math.max(template.resource_requirements.cpu, Math.min(estimate.cpu, this.pool.capacity.cpu)),
+          memory_mb: Math.max(template.resource_requirements.memory_mb, Math.min(estimate.memory_mb, this.pool.capacity.memory_mb)),
+        },
+        performance_targets: targets,
+        specialization_parameters: parameters,
+        max_concurrent_tasks: template.max_concurrent_tasks,
+        timeout_seconds: Math.min(template.timeout_seconds, targets.response_time_seconds),
+        retry_attempts: template.retry_attempts,
+        quality_thresholds: { minimum: Math.round(targets.quality * 0.75 * 1e4) / 1e4, target: targets.quality },
+        monitoring_enabled: true,
+        executor: template.executor,
+        instructions: template.instructions,
+        template_version: template.version,
+      },
+    };
+  }
+
+  /** Records a generated agent (idempotent for a given id) and counts the creation on its template. */
+  record(agentId: string, generated: Generated, owner: { run_id: string | null; task_id: string | null; standalone: boolean }): AgentRecord {
+    if (this.agents.insert({ agent_id: agentId, agent_type: generated.specification.agent_type, specification: generated.specification, ...owner })) {
+      this.templates.countCreation(generated.specification.agent_type);
+    }
+    return this.agents.get(agentId)!;
+  }
+
+  newAgentId(agentType: string): string {
+    return `${agentType}-${randomUUID().slice(0, 8)}`;
+  }
+
+  /** A generated agent a task may pin with `agent_id`: it must exist, be active and cover the capability. */
+  pinnable(agentId: string, capability: string): AgentRecord {
+    const agent = this.agents.get(agentId);
+    if (!agent || agent.status !== "active" || !agent.standalone) {
+      throw new UserError(`agent_id "${agentId}" is not an active generated agent; generate one with generate_agent, and see orchestrator://agents/active`);
+    }
+    if (!agent.specification.capabilities.includes(capability as never)) {
+      throw new UserError(`agent "${agentId}" (${agent.agent_type}) lacks the capability "${capability}" its task needs; it has ${agent.specification.capabilities.join(", ")}`);
+    }
+    return agent;
+  }
+
+  /** Monitoring: records one agent run (once per run, branch and attempt). */
+  recordOutcome(outcome: Outcome): void {
+    this.templates.recordOutcome(outcome);
+    this.agents.touch(outcome.agent_id);
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * The agents side of a run, as the graph sees it: generating a run's agents (the design's adaptive node,
+ * run inside task_analyzer), resources for a branch's agent, and the monitoring of each agent run.
+ */
+import type { RunOptions } from "../orchestration/state.js";
+import type { Task } from "../orchestration/schemas.js";
+import type { AgentStore } from "../storage/agent-store.js";
+import type { Outcome } from "../storage/template-store.js";
+import type { AgentAllocations } from "./agent-allocations.js";
+import type { AgentRef } from "./executors/types.js";
+import type { AgentFactory } from "./factory.js";
+import { runAgentNeeds } from "./run-requirements.js";
+import type { Resources, Selection } from "./specification.js";
+
+export interface PlannedAgent {
+  task_id: string | null;
+  agent: AgentRef;
+  resources: Resources;
+  /** How the template was chosen; absent for a pinned agent. */
+  selection?: Selection;
+  pinned: boolean;
+}
+
+export interface RunAgents {
+  /** Free share of the pool's cpu, and how many branch agents fit in what is free. */
+  availability(): { cpu: number; max_concurrent: number };
+  /** The run's agents: one per task (a pinned one where the task names agent_id), plus a coordinator for more than two. */
+  planRun(runId: string, tasks: Task[], options: RunOptions): PlannedAgent[];
+  /** Resources for one branch of an agent; call the release whatever happens. */
+  acquire(agentId: string, signal: AbortSignal): Promise<() => void>;
+  recordOutcome(outcome: Outcome): void;
+}
+
+export function createRunAgents(factory: AgentFactory, allocations: AgentAllocations, agents: AgentStore): RunAgents {
+  return {
+    availability() {
+      return allocations.pool.availability({ cpu: 0.25, memory_mb: 128 });
+    },
+    planRun(runId, tasks, options) {
+      const byTask = new Map(tasks.map((t) => [t.id, t]));
+      const planned: PlannedAgent[] = [];
+      for (const task of tasks) {
+        if (task.agent_id === undefined) continue;
+        const agent = factory.pinnable(task.agent_id, task.type);
+        planned.push({ task_id: task.id, pinned: true, resources: agent.specification.resource_requirements, agent: toRef(agent.agent_id, agent.agent_type, agent.specification.specialization_parameters) });
+      }
+      for (const need of runAgentNeeds(tasks, options.quality_threshold, options.branch_timeout_seconds)) {
+        const agentId = `${runId}/${need.task_id ?? "coordinator"}`;
+        const generated = factory.specify(need.requirements, need.task_id ? { run_id: runId, task_id: need.task_id, focus: byTask.get(need.task_id)?.focus ?? null } : { run_id: runId });
+        const record = factory.record(agentId, generated, { run_id: runId, task_id: need.task_id, standalone: false });
+        planned.push({
+          task_id: need.task_id, pinned: false, selection: generated.selection, resources: record.specification.resource_requirements,
+          agent: toRef(record.agent_id, record.agent_type, record.specification.specialization_parameters),
+        });
+      }
+      return planned;
+    },
+    async acquire(agentId, signal) {
+      const agent = agents.get(agentId);
+      if (!agent) throw new Error(`agent ${agentId} is not recorded`);
+      if (agent.status !== "active") throw new Error(`agent ${agentId} was retired`);
+      return allocations.acquire(agent, signal);
+    },
+    recordOutcome(outcome) {
+      factory.recordOutcome(outcome);
+    },
+  };
+}
+
+function toRef(agent_id: string, agent_type: string, parameters: Record<string, unknown>): AgentRef {
+  return { agent_id, agent_type, parameters };
+}

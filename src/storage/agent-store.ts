@@ -1,0 +1,84 @@
+/**
+ * Generated agents: their specification, the run they work for (if any), and whether they are active.
+ * An agent id is deterministic for run agents, so re-generating after a replay finds the same row.
+ */
+import type { AgentSpecification } from "../agents/specification.js";
+import type { Db } from "./database.js";
+
+export interface AgentRecord {
+  agent_id: string;
+  agent_type: string;
+  run_id: string | null;
+  task_id: string | null;
+  /** True for agents made by generate_agent: they hold their resources until retired. */
+  standalone: boolean;
+  specification: AgentSpecification;
+  status: "active" | "retired";
+  created_at: string;
+  last_used_at: string;
+}
+
+interface RawAgent extends Omit<AgentRecord, "specification" | "standalone"> {
+  specification_json: string;
+  standalone: number;
+}
+
+export class AgentStore {
+  private readonly stmts;
+
+  constructor(db: Db) {
+    this.stmts = {
+      insert: db.prepare(`INSERT OR IGNORE INTO conductor_agents (agent_id, agent_type, run_id, task_id, standalone, specification_json, status, created_at, last_used_at)
+        VALUES (@agent_id, @agent_type, @run_id, @task_id, @standalone, @specification_json, 'active', @now, @now)`),
+      get: db.prepare("SELECT * FROM conductor_agents WHERE agent_id = ?"),
+      active: db.prepare("SELECT * FROM conductor_agents WHERE status = 'active' ORDER BY created_at, agent_id"),
+      runActive: db.prepare("SELECT agent_id FROM conductor_agents WHERE run_id = ? AND status = 'active'"),
+      retire: db.prepare("UPDATE conductor_agents SET status = 'retired', retired_at = ? WHERE agent_id = ? AND status = 'active'"),
+      touch: db.prepare("UPDATE conductor_agents SET last_used_at = ? WHERE agent_id = ?"),
+      idle: db.prepare("SELECT agent_id FROM conductor_agents WHERE status = 'active' AND standalone = 1 AND last_used_at < ?"),
+    };
+  }
+
+  /** Inserts an agent; returns false when its id exists already. */
+  insert(a: Omit<AgentRecord, "status" | "created_at" | "last_used_at">): boolean {
+    return this.stmts.insert.run({
+      agent_id: a.agent_id, agent_type: a.agent_type, run_id: a.run_id, task_id: a.task_id, standalone: a.standalone ? 1 : 0,
+      specification_json: JSON.stringify(a.specification), now: new Date().toISOString(),
+    }).changes === 1;
+  }
+
+  get(agentId: string): AgentRecord | undefined {
+    const raw = this.stmts.get.get(agentId) as RawAgent | undefined;
+    return raw && toRecord(raw);
+  }
+
+  active(): AgentRecord[] {
+    return (this.stmts.active.all() as RawAgent[]).map(toRecord);
+  }
+
+  activeOfRun(runId: string): string[] {
+    return (this.stmts.runActive.all(runId) as Array<{ agent_id: string }>).map((r) => r.agent_id);
+  }
+
+  /** Marks an agent retired; false when it was not active. */
+  retire(agentId: string): boolean {
+    return this.stmts.retire.run(new Date().toISOString(), agentId).changes === 1;
+  }
+
+  touch(agentId: string): void {
+    this.stmts.touch.run(new Date().toISOString(), agentId);
+  }
+
+  /** Standalone agents unused since `before`. */
+  idleSince(before: Date): string[] {
+    return (this.stmts.idle.all(before.toISOString()) as Array<{ agent_id: string }>).map((r) => r.agent_id);
+  }
+}
+
+function toRecord(raw: RawAgent): AgentRecord {
+  return {
+    agent_id: raw.agent_id, agent_type: raw.agent_type, run_id: raw.run_id, task_id: raw.task_id, standalone: raw.standalone === 1,
+    specification: JSON.parse(raw.specification_json) as AgentSpecification,
+    status: raw.status, created_at: raw.created_at, last_used_at: raw.last_used_at,
+  };
+}

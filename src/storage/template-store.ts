@@ -1,0 +1,109 @@
+/**
+ * Agent templates and what they learned: definitions (versioned; built-ins upserted at start), and one
+ * outcome row per agent run (keyed by run, branch and attempt, so a replayed branch is counted once).
+ */
+import type { AgentTemplate, Resources, TemplateDefinition } from "../agents/specification.js";
+import type { Db } from "./database.js";
+
+interface RawTemplate {
+  agent_type: string;
+  version: number;
+  definition_json: string;
+  builtin: number;
+  creation_count: number;
+  runs: number;
+  successes: number;
+  mean_quality: number | null;
+  mean_seconds: number | null;
+}
+
+export interface Outcome {
+  agent_type: string;
+  agent_id: string;
+  run_id: string | null;
+  branch_id: string | null;
+  attempt: number;
+  success: boolean;
+  quality: number;
+  seconds: number;
+}
+
+export type StoredDefinition = Omit<TemplateDefinition, "resource_requirements"> & { resource_requirements: Resources };
+
+export class TemplateStore {
+  private readonly stmts;
+
+  constructor(private readonly db: Db) {
+    this.stmts = {
+      all: db.prepare(`SELECT t.agent_type, t.version, t.definition_json, t.builtin, t.creation_count,
+          COUNT(o.agent_type) AS runs, COALESCE(SUM(o.success), 0) AS successes, AVG(o.quality) AS mean_quality, AVG(o.seconds) AS mean_seconds
+        FROM conductor_agent_templates t LEFT JOIN conductor_agent_outcomes o ON o.agent_type = t.agent_type
+        GROUP BY t.agent_type ORDER BY t.builtin DESC, t.agent_type`),
+      get: db.prepare("SELECT agent_type, version, builtin FROM conductor_agent_templates WHERE agent_type = ?"),
+      insert: db.prepare(`INSERT INTO conductor_agent_templates (agent_type, version, definition_json, builtin, creation_count, created_at, updated_at)
+        VALUES (@agent_type, 1, @definition_json, @builtin, 0, @now, @now)`),
+      replace: db.prepare(`UPDATE conductor_agent_templates SET version = version + 1, definition_json = @definition_json, updated_at = @now
+        WHERE agent_type = @agent_type`),
+      upsertBuiltin: db.prepare(`INSERT INTO conductor_agent_templates (agent_type, version, definition_json, builtin, creation_count, created_at, updated_at)
+        VALUES (@agent_type, 1, @definition_json, 1, 0, @now, @now)
+        ON CONFLICT (agent_type) DO UPDATE SET definition_json = excluded.definition_json, builtin = 1
+        WHERE definition_json <> excluded.definition_json`),
+      created: db.prepare("UPDATE conductor_agent_templates SET creation_count = creation_count + 1 WHERE agent_type = ?"),
+      outcome: db.prepare(`INSERT OR IGNORE INTO conductor_agent_outcomes (agent_type, agent_id, run_id, branch_id, attempt, success, quality, seconds, at)
+        VALUES (@agent_type, @agent_id, @run_id, @branch_id, @attempt, @success, @quality, @seconds, @at)`),
+      history: db.prepare(`SELECT agent_id, run_id, branch_id, attempt, success, quality, seconds, at FROM conductor_agent_outcomes
+        WHERE agent_type = ? ORDER BY id DESC LIMIT ?`),
+    };
+  }
+
+  /** Makes the built-in definitions present and current (a changed built-in keeps its statistics). */
+  ensureBuiltins(definitions: readonly StoredDefinition[]): void {
+    const now = new Date().toISOString();
+    this.db.transaction(() => {
+      for (const d of definitions) this.stmts.upsertBuiltin.run({ agent_type: d.agent_type, definition_json: JSON.stringify(d), now });
+    }).immediate();
+  }
+
+  all(): AgentTemplate[] {
+    return (this.stmts.all.all() as RawTemplate[]).map((r) => ({
+      ...(JSON.parse(r.definition_json) as StoredDefinition),
+      version: r.version,
+      builtin: r.builtin === 1,
+      creation_count: r.creation_count,
+      runs: r.runs,
+      successes: r.successes,
+      success_rate: r.runs === 0 ? 1 : Math.round((r.successes / r.runs) * 1e4) / 1e4,
+      mean_quality: r.mean_quality === null ? null : Math.round(r.mean_quality * 1e4) / 1e4,
+      mean_seconds: r.mean_seconds === null ? null : Math.round(r.mean_seconds * 1e4) / 1e4,
+    }));
+  }
+
+  find(agentType: string): { version: number; builtin: boolean } | undefined {
+    const row = this.stmts.get.get(agentType) as { version: number; builtin: number } | undefined;
+    return row && { version: row.version, builtin: row.builtin === 1 };
+  }
+
+  /** Inserts a new template, or with `replace` a new version of an existing one. Returns its version. */
+  save(definition: StoredDefinition, replace: boolean): number {
+    const now = new Date().toISOString();
+    const params = { agent_type: definition.agent_type, definition_json: JSON.stringify(definition), builtin: 0, now };
+    return this.db.transaction(() => {
+      if (replace && this.stmts.replace.run(params).changes === 1) return this.find(definition.agent_type)!.version;
+      this.stmts.insert.run(params);
+      return 1;
+    }).immediate();
+  }
+
+  countCreation(agentType: string): void {
+    this.stmts.created.run(agentType);
+  }
+
+  /** Records an agent run once (a repeated key is ignored). Returns whether it was new. */
+  recordOutcome(o: Outcome): boolean {
+    return this.stmts.outcome.run({ ...o, success: o.success ? 1 : 0, at: new Date().toISOString() }).changes === 1;
+  }
+
+  history(agentType: string, limit = 20): Array<Record<string, unknown>> {
+    return (this.stmts.history.all(agentType, limit) as Array<Record<string, unknown>>).map((r) => ({ ...r, success: r.success === 1 }));
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * register_agent_template: adds an agent template the factory can select, or a new version of one.
+ */
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { z } from "zod";
+import { CapabilitySchema, TemplateDefinitionSchema } from "../agents/specification.js";
+import type { ServerContext } from "../server-context.js";
+
+export const RegisterAgentTemplateInput = TemplateDefinitionSchema.extend({
+  replace: z.boolean().default(false).describe("Register a new version of an existing (non built-in) template"),
+});
+
+export const RegisterAgentTemplateOutput = {
+  agent_type: z.string(),
+  version: z.number().int(),
+  capabilities: z.array(CapabilitySchema),
+  created: z.boolean().describe("false when an existing template got a new version"),
+};
+
+export function registerRegisterAgentTemplate(server: McpServer, ctx: ServerContext): void {
+  server.registerTool("register_agent_template", {
+    title: "Register an agent template",
+    description:
+      "Add an agent template to the factory: its capabilities, instructions, executor, resource needs and specialization defaults. " +
+      "For every branch the factory picks the template that covers the needed capabilities with the best score (0.4 capability " +
+      "match + 0.4 success rate + 0.2 resource efficiency), so a registered template is used whenever it scores best. Templates " +
+      "persist across restarts; registering an existing agent_type needs replace: true and bumps its version. Built-in templates " +
+      "cannot be replaced.",
+    inputSchema: RegisterAgentTemplateInput,
+    outputSchema: RegisterAgentTemplateOutput,
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+  }, async ({ replace, ...definition }) => {
+    const out = ctx.factory.register(definition, replace);
+    const text = `${out.created ? "Registered" : "Replaced"} agent template ${out.agent_type} (version ${out.version}) with capabilities ${out.capabilities.join(", ")}.`;
+    return { content: [{ type: "text" as const, text }], structuredContent: out };
+  });
+}
