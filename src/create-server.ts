@@ -8,13 +8,15 @@ import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
 import type { Settings } from "./config.js";
 import type { Logger } from "./log.js";
 import { createBuiltinExecutor } from "./agents/executors/builtin.js";
+import { createDelegateExecutor } from "./agents/executors/delegate.js";
+import { createReportWriter } from "./agents/executors/report-writer.js";
+import { createSamplingExecutor, type Sampler } from "./agents/executors/sampling.js";
 import type { LoadedInput } from "./agents/executors/types.js";
 import { AgentAllocations } from "./agents/agent-allocations.js";
 import { AgentFactory } from "./agents/factory.js";
 import { ResourcePool } from "./agents/resource-pool.js";
 import { createRunAgents } from "./agents/run-agents.js";
 import { buildWorkflowGraph } from "./orchestration/graph.js";
-import { writeReport } from "./orchestration/report.js";
 import type { Task } from "./orchestration/schemas.js";
 import { registerAgentResources } from "./resources/agent-resources.js";
 import { registerRunResources } from "./resources/run-resources.js";
@@ -50,6 +52,7 @@ export function createConductor(settings: Settings, log: Logger): Conductor {
     runs, timeline, inputs, log,
     checkTasks: (tasks) => tasks.forEach((t) => t.agent_id !== undefined && factory.pinnable(t.agent_id, t.type)),
     onRunEnded: (runId) => allocations.retireRun(runId),
+    clientSamples: () => server.server.getClientCapabilities()?.sampling !== undefined,
   });
 
   const loadInputs = async (runId: string, task: Task, signal: AbortSignal): Promise<LoadedInput[]> =>
@@ -60,15 +63,6 @@ export function createConductor(settings: Settings, log: Logger): Conductor {
       return row;
     }));
 
-  const graph = buildWorkflowGraph({
-    executor: createBuiltinExecutor(),
-    agents: createRunAgents(factory, allocations, agentStore),
-    loadInputs,
-    recordEvents: (runId, events) => manager.recordEvents(runId, events),
-    writeReport: async (input) => writeReport(input),
-  }, new SqliteSaver(db));
-  manager.attach(graph);
-
   const server = new McpServer({ name: "conductor-mcp", title: "Conductor: durable multi-agent workflows", version: VERSION }, {
     capabilities: { logging: {} },
     instructions:
@@ -76,6 +70,16 @@ export function createConductor(settings: Settings, log: Logger): Conductor {
       "inline { name, text } sources or files under an allowed directory). The run pauses at sync points and before its quality " +
       "gate unless approvals is []; answer with approve_interrupt. Read progress with get_timeline or the orchestrator://runs resources.",
   });
+  const sample: Sampler = (params, options) => server.server.createMessage(params, options);
+  const graph = buildWorkflowGraph({
+    executors: { builtin: createBuiltinExecutor(), sampling: createSamplingExecutor(sample), delegate: createDelegateExecutor() },
+    agents: createRunAgents(factory, allocations, agentStore),
+    loadInputs,
+    recordEvents: (runId, events) => manager.recordEvents(runId, events),
+    writeReport: createReportWriter(sample),
+  }, new SqliteSaver(db));
+  manager.attach(graph);
+
   const context: ServerContext = { settings, log, manager, runs, timeline, graph, factory, allocations, agents: agentStore };
   registerTools(server, context);
   registerRunResources(server, context);

@@ -42,7 +42,7 @@ export function createRunAgents(factory: AgentFactory, allocations: AgentAllocat
       for (const task of tasks) {
         if (task.agent_id === undefined) continue;
         const agent = factory.pinnable(task.agent_id, task.type);
-        planned.push({ task_id: task.id, pinned: true, resources: agent.specification.resource_requirements, agent: toRef(agent.agent_id, agent.agent_type, agent.specification.specialization_parameters) });
+        planned.push({ task_id: task.id, pinned: true, resources: agent.specification.resource_requirements, agent: toRef(agent.agent_id, agent.agent_type, agent.specification.specialization_parameters, agent.specification.instructions) });
       }
       for (const need of runAgentNeeds(tasks, options.quality_threshold, options.branch_timeout_seconds)) {
         const agentId = `${runId}/${need.task_id ?? "coordinator"}`;
@@ -50,7 +50,7 @@ export function createRunAgents(factory: AgentFactory, allocations: AgentAllocat
         const record = factory.record(agentId, generated, { run_id: runId, task_id: need.task_id, standalone: false });
         planned.push({
           task_id: need.task_id, pinned: false, selection: generated.selection, resources: record.specification.resource_requirements,
-          agent: toRef(record.agent_id, record.agent_type, record.specification.specialization_parameters),
+          agent: toRef(record.agent_id, record.agent_type, record.specification.specialization_parameters, record.specification.instructions),
         });
       }
       return planned;
@@ -67,6 +67,6 @@ export function createRunAgents(factory: AgentFactory, allocations: AgentAllocat
   };
 }
 
-function toRef(agent_id: string, agent_type: string, parameters: Record<string, unknown>): AgentRef {
-  return { agent_id, agent_type, parameters };
+function toRef(agent_id: string, agent_type: string, parameters: Record<string, unknown>, instructions: string): AgentRef {
+  return { agent_id, agent_type, parameters, instructions };
 }

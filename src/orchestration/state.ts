@@ -4,7 +4,7 @@
  * and the timeline live in their own tables (see storage/), so a checkpoint grows with branch results only.
  */
 import { Annotation } from "@langchain/langgraph";
-import type { AgentRef } from "../agents/executors/types.js";
+import type { AgentRef, RunExecutor } from "../agents/executors/types.js";
 import type { ColumnStatistics, Finding, Task, TextStatistics } from "./schemas.js";
 import type { MergeResult } from "./merge.js";
 
@@ -72,6 +72,8 @@ export interface RunOptions {
   branch_timeout_seconds: number;
   /** Dispatches of one branch beyond its first, in timeout recovery. */
   retry_attempts: number;
+  /** Who does the branch work (resolved from `auto` when the run starts). */
+  executor: RunExecutor;
 }
 
 export interface Outcome {
@@ -101,7 +103,7 @@ export const WorkflowState = Annotation.Root({
   objective: last<string>(() => ""),
   options: last<RunOptions>(() => ({
     approvals: ["sync_point", "quality"], quality_threshold: 0.7, max_revisions: 2,
-    branch_timeout_seconds: 300, retry_attempts: 2,
+    branch_timeout_seconds: 300, retry_attempts: 2, executor: "builtin",
   })),
   /** Mode asked for by the caller, or null to let the task analyzer decide. */
   requested_mode: last<"parallel" | "sequential" | "adaptive" | null>(() => null),
@@ -161,4 +163,5 @@ export interface BranchAssignment {
   branch: Branch;
   task: Task;
   timeout_seconds: number;
+  executor: RunExecutor;
 }

@@ -17,6 +17,7 @@ import type { NewTimelineEvent, TimelineStore } from "../storage/timeline-store.
 import type { InputAccess } from "./input-access.js";
 import { buildRunStatus, pendingInterrupts, type PendingInterrupt, type RunStatus, type SnapshotView } from "./run-status.js";
 import { prepareRun, type StartWorkflowArgs } from "./start-request.js";
+import { MalformedAnswerError, normalizeAnswer } from "../agents/executors/model-answer.js";
 
 export interface RunManagerDeps {
   runs: RunStore;
@@ -27,10 +28,20 @@ export interface RunManagerDeps {
   checkTasks(tasks: Task[]): void;
   /** Called once a run has ended (completed, failed or cancelled): releases its agents. */
   onRunEnded(runId: string): void;
+  /** Whether the connected client declared the sampling capability. */
+  clientSamples(): boolean;
 }
 
 export interface Answer extends HumanDecision {
   interrupt_id?: string;
+  /** Answers to branch_work interrupts (delegate executor), by branch id. */
+  branch_results?: BranchResultAnswer[];
+}
+
+export interface BranchResultAnswer {
+  branch_id: string;
+  findings: string[] | Record<string, unknown>;
+  confidence?: number;
 }
 
 export class RunManager {
@@ -63,7 +74,7 @@ export class RunManager {
   async start(args: StartWorkflowArgs): Promise<{ run_id: string; created: boolean }> {
     const runId = args.run_id ?? `run-${randomUUID()}`;
     if (this.deps.runs.get(runId)) return { run_id: runId, created: false };
-    const run = await prepareRun(args, this.deps.inputs);
+    const run = await prepareRun(args, this.deps.inputs, this.deps.clientSamples());
     this.deps.checkTasks(run.tasks);
     const created = this.deps.runs.create({ run_id: runId, objective: run.objective, options: { ...run.options, tasks: run.tasks, sync_points: run.sync_points }, executor: run.executor, inputs: run.inline });
     if (!created) return { run_id: runId, created: false };
@@ -86,7 +97,16 @@ export class RunManager {
     let command: Command | undefined;
     await this.exclusive(runId, async () => {
       const snapshot = await this.snapshot(runId);
-      const target = chooseInterrupt(runId, pendingInterrupts(snapshot), answer.interrupt_id);
+      const pending = pendingInterrupts(snapshot);
+      if (answer.branch_results?.length) {
+        command = this.answerBranchWork(runId, pending, answer.branch_results);
+        return;
+      }
+      const decisions = pending.filter((p) => p.point !== "branch_work");
+      if (decisions.length === 0 && pending.length > 0) {
+        throw new UserError(`run "${runId}" waits for branch work, not a decision: answer with branch_results for ${pending.map((p) => p.payload.branch_id).join(", ")} (see each pending interrupt's payload for the work order)`);
+      }
+      const target = chooseInterrupt(runId, decisions, answer.interrupt_id);
       if (answer.decision === "revise" && !target.options.includes("revise")) {
         throw new UserError(`no revisions left for run "${runId}" (max_revisions ${snapshot.values.options?.max_revisions}); approve or reject`);
       }
@@ -96,6 +116,30 @@ export class RunManager {
       command = new Command({ resume: { [target.interrupt_id]: value } });
     });
     this.enqueue(runId, () => this.invoke(runId, command!));
+  }
+
+  /** Validates branch results against the pending work orders and builds the resume command. */
+  private answerBranchWork(runId: string, pending: PendingInterrupt[], results: BranchResultAnswer[]): Command {
+    const orders = new Map(pending.filter((p) => p.point === "branch_work").map((p) => [String(p.payload.branch_id), p]));
+    if (orders.size === 0) throw new UserError(`run "${runId}" has no pending branch_work interrupt; branch_results answer the delegate executor's work orders`);
+    const resume: Record<string, unknown> = {};
+    const answered: Array<{ interrupt_id: string; branch_id: string }> = [];
+    for (const [i, r] of results.entries()) {
+      const order = orders.get(r.branch_id);
+      if (!order) throw new UserError(`branch_results[${i}]: branch "${r.branch_id}" is not waiting for work; waiting: ${[...orders.keys()].join(", ")}`);
+      if (resume[order.interrupt_id]) throw new UserError(`branch_results[${i}]: branch "${r.branch_id}" is answered twice`);
+      try {
+        const parsed = normalizeAnswer({ findings: r.findings, ...(r.confidence !== undefined ? { confidence: r.confidence } : {}) });
+        if (parsed.findings.length === 0) throw new MalformedAnswerError("findings is empty: give at least one finding");
+      } catch (error) {
+        throw new UserError(`branch_results[${i}] (branch "${r.branch_id}"): ${(error as Error).message}; nothing was resumed, the branches stay paused`);
+      }
+      resume[order.interrupt_id] = { findings: r.findings, ...(r.confidence !== undefined ? { confidence: r.confidence } : {}) };
+      answered.push({ interrupt_id: order.interrupt_id, branch_id: r.branch_id });
+    }
+    this.deps.runs.update(runId, { status: "running" });
+    this.recordEvents(runId, answered.map((a) => ({ key: `resumed:${a.interrupt_id}`, event: "resumed" as const, data: { ...a, point: "branch_work" } })));
+    return new Command({ resume });
   }
 
   async status(runId: string): Promise<RunStatus> {

@@ -7,6 +7,8 @@ import { UserError } from "../errors.js";
 import { APPROVAL_POINTS, EXECUTOR_NAMES, TaskSchema, WORKFLOW_MODES, type InputRef, type Task } from "../orchestration/schemas.js";
 import type { RunOptions, SyncPoint } from "../orchestration/state.js";
 import type { InputAccess } from "./input-access.js";
+import { chooseExecutor } from "../agents/executors/choose-executor.js";
+import type { RunExecutor } from "../agents/executors/types.js";
 
 export const DEFAULT_RETRY_ATTEMPTS = 2;
 
@@ -35,11 +37,12 @@ export interface PreparedRun {
   dependencies: Record<string, string[]>;
   options: RunOptions;
   requested_mode: "parallel" | "sequential" | "adaptive" | null;
-  executor: "builtin";
+  executor: RunExecutor;
 }
 
-export async function prepareRun(args: StartWorkflowArgs, inputs: InputAccess): Promise<PreparedRun> {
-  const executor = resolveExecutor(args.executor);
+/** Normalizes a start request; `clientSamples` says whether the client declared the sampling capability. */
+export async function prepareRun(args: StartWorkflowArgs, inputs: InputAccess, clientSamples = false): Promise<PreparedRun> {
+  const executor = chooseExecutor(args.executor, clientSamples, args.tasks.every((t) => (t.inputs?.length ?? 0) > 0));
   const ids = args.tasks.map((t, i) => t.id ?? `t${i + 1}`);
   const dup = ids.find((id, i) => ids.indexOf(id) !== i);
   if (dup) throw new UserError(`task id "${dup}" is used twice; give every task a unique id`);
@@ -86,13 +89,9 @@ export async function prepareRun(args: StartWorkflowArgs, inputs: InputAccess): 
       max_revisions: args.max_revisions,
       branch_timeout_seconds: args.branch_timeout_seconds,
       retry_attempts: DEFAULT_RETRY_ATTEMPTS,
+      executor,
     },
   };
-}
-
-function resolveExecutor(requested: StartWorkflowArgs["executor"]): "builtin" {
-  if (requested === "auto" || requested === "builtin") return "builtin";
-  throw new UserError(`executor "${requested}" is not available in this version; use "builtin" (or "auto", which chooses it)`);
 }
 
 function resolveSyncPoints(given: Record<string, string[]> | undefined, ids: string[], deps: Record<string, string[]>): SyncPoint[] {

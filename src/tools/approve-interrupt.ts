@@ -27,6 +27,8 @@ export function registerApproveInterrupt(server: McpServer, ctx: ServerContext):
     title: "Answer a paused workflow",
     description:
       "Resume a run that is waiting at an interrupt (status interrupted; see pending_interrupts in the run's status). " +
+      "For branch_work interrupts (delegate executor: you do the branch's work) pass decision approve and branch_results " +
+      "[{ branch_id, findings: [{ text, source }] or strings, confidence }], one or many at once; the others stay paused. " +
       "decision approve continues; revise sends the run back through the load balancer to re-run the weakest branches with your " +
       "feedback; reject ends the run as cancelled. interrupt_id may be left out when exactly one interrupt is pending. Returns the " +
       "run's status after at most wait_seconds: it may be paused again at the next point, or completed with its report.",
@@ -34,11 +36,12 @@ export function registerApproveInterrupt(server: McpServer, ctx: ServerContext):
     outputSchema: RunStatusShape,
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   }, async (args, extra) => {
-    if (args.branch_results?.length) {
-      throw new UserError("branch_results answer branch_work interrupts of the delegate executor, which this version does not run; answer this run with decision (and feedback) only");
+    if (args.branch_results?.length && args.decision !== "approve") {
+      throw new UserError('branch_results go with decision "approve"; to stop the run, answer a sync point with reject');
     }
     await ctx.manager.resume(args.run_id, {
       decision: args.decision,
+      ...(args.branch_results?.length ? { branch_results: args.branch_results } : {}),
       ...(args.interrupt_id !== undefined ? { interrupt_id: args.interrupt_id } : {}),
       ...(args.feedback !== undefined ? { feedback: args.feedback } : {}),
     });

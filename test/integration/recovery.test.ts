@@ -40,6 +40,7 @@ describe("recovery routes", () => {
     const done = await call<Status>(s.client, "start_workflow", {
       objective: "Nothing to go on",
       approvals: [],
+      executor: "builtin",
       max_revisions: 1,
       tasks: [{ type: "research", description: "market size" }, { type: "research", description: "competitors" }],
     });

@@ -31,7 +31,7 @@ describe("tool errors", () => {
     assert.match(await callError(s.client, "start_workflow", { objective: "o", tasks: [research({ depends_on: ["zz"] })] }), /unknown task "zz"; known ids: t1/);
     assert.match(await callError(s.client, "start_workflow", { objective: "o", tasks: [research({ depends_on: ["t2"] }), research({ depends_on: ["t1"] })] }), /cycle: t1 -> t2 -> t1/);
     assert.match(await callError(s.client, "start_workflow", { objective: "o", tasks: [research()], sync_points: { a: ["t9"] } }), /sync point "a" names unknown task "t9"/);
-    assert.match(await callError(s.client, "start_workflow", { objective: "o", tasks: [research()], executor: "sampling" }), /executor "sampling" is not available.*builtin/);
+    assert.match(await callError(s.client, "start_workflow", { objective: "o", tasks: [research()], executor: "sampling" }), /executor "sampling" needs a client that declares the sampling capability.*"delegate".*"builtin"/);
   });
 
   test("start_workflow never reads a path outside the allowed directories", async () => {
@@ -54,7 +54,7 @@ describe("tool errors", () => {
     assert.match(await callError(s.client, "approve_interrupt", { run_id: paused.run_id, decision: "approve", interrupt_id: "nope" }), /interrupt "nope" is not pending.*quality/);
     assert.deepEqual(paused.pending_interrupts[0]!.options, ["approve", "reject"]);
     assert.match(await callError(s.client, "approve_interrupt", { run_id: paused.run_id, decision: "revise" }), /no revisions left/);
-    assert.match(await callError(s.client, "approve_interrupt", { run_id: paused.run_id, decision: "approve", branch_results: [{ branch_id: "t1", findings: ["x"] }] }), /branch_results answer branch_work interrupts/);
+    assert.match(await callError(s.client, "approve_interrupt", { run_id: paused.run_id, decision: "approve", branch_results: [{ branch_id: "t1", findings: ["x"] }] }), /has no pending branch_work interrupt; branch_results answer the delegate executor's work orders/);
     const done = await call<Status>(s.client, "approve_interrupt", { run_id: paused.run_id, decision: "approve" });
     assert.equal(done.status, "completed", "the run still waited after the rejected calls");
   });

@@ -14,10 +14,11 @@ describe("prepareRun: normalization", () => {
     assert.deepEqual(run.sync_points, [{ name: "all", branch_ids: ["t1", "t2", "t3"] }]);
     assert.deepEqual(run.tasks.map((t) => t.priority), ["normal", "normal", "high"]);
     assert.equal(run.tasks[1]!.focus, "market");
-    assert.equal(run.executor, "builtin");
+    assert.equal(run.executor, "delegate", "auto without sampling and without inputs on every task is delegate");
     assert.equal(run.requested_mode, null);
     assert.deepEqual(run.options, {
       approvals: ["sync_point", "quality"], quality_threshold: 0.7, max_revisions: 2, branch_timeout_seconds: 300, retry_attempts: 2,
+      executor: "delegate",
     });
   });
 
@@ -119,9 +120,14 @@ describe("prepareRun: errors", () => {
     await assert.rejects(prepare({ tasks: [research({ inputs: [{ path: "data/a.csv" }] })] }), /input path "data\/a.csv" cannot be read: no directory is allowed/);
   });
 
-  test("executor sampling is not available", async () => {
-    await assert.rejects(prepare({ tasks: [research()], executor: "sampling" }), /executor "sampling" is not available/);
-    await assert.rejects(prepare({ tasks: [research()], executor: "delegate" }), /executor "delegate" is not available/);
+  test("executor: auto picks sampling, else builtin with inputs everywhere, else delegate; sampling needs the client's capability", async () => {
+    const withInputs = { tasks: [research({ inputs: [{ name: "a", text: "words" }] })] };
+    const opts = StartWorkflowInput.parse({ objective: "o", ...withInputs });
+    assert.equal((await prepareRun(opts, new InputAccess([], 1000), true)).executor, "sampling");
+    assert.equal((await prepareRun(opts, new InputAccess([], 1000), false)).executor, "builtin");
+    assert.equal((await prepare({ tasks: [research({ inputs: [{ name: "a", text: "words" }] }), research()] })).executor, "delegate");
+    assert.equal((await prepare({ ...withInputs, executor: "delegate" })).executor, "delegate");
+    await assert.rejects(prepare({ tasks: [research()], executor: "sampling" }), /executor "sampling" needs a client that declares the sampling capability/);
   });
 
   test("errors are UserErrors", async () => {

@@ -16,6 +16,8 @@ export interface AgentRef {
   agent_type: string;
   /** Specialization parameters (focus, depth, methodology, confidence level, ...). */
   parameters: Record<string, unknown>;
+  /** The template's standing instructions (a model executor's system prompt). */
+  instructions?: string;
 }
 
 export interface BranchWork {
@@ -27,6 +29,7 @@ export interface BranchWork {
   agent: AgentRef;
   /** Aborted when the branch times out or the run is cancelled. */
   signal: AbortSignal;
+  timeout_seconds: number;
 }
 
 export interface BranchOutcome {
@@ -40,7 +43,10 @@ export interface BranchOutcome {
   notes?: string[];
 }
 
+export const RUN_EXECUTORS = ["builtin", "sampling", "delegate"] as const;
+export type RunExecutor = (typeof RUN_EXECUTORS)[number];
+
 export interface Executor {
-  readonly name: string;
+  readonly name: RunExecutor;
   runBranch(work: BranchWork): Promise<BranchOutcome>;
 }

@@ -5,6 +5,7 @@
  * (monitoring: success, quality, seconds; selection learns from it). A failure or timeout is recorded as a failed
  * branch; it never fails the run or the superstep. Resources are given back whatever happens.
  */
+import { isGraphInterrupt } from "@langchain/langgraph";
 import type { BranchOutcome } from "../../agents/executors/types.js";
 import type { BranchAssignment, BranchNodeName, BranchResult } from "../state.js";
 import { round4 } from "../task-analysis.js";
@@ -31,10 +32,14 @@ export function branchNode(name: BranchNodeName, deps: GraphDeps) {
       release = await deps.agents.acquire(branch.agent.agent_id, signal);
       const inputs = await deps.loadInputs(run_id, task, signal);
       outcome = await abortable(
-        deps.executor.runBranch({ run_id, branch_id: branch.branch_id, objective: assignment.objective, task, inputs, agent: branch.agent, signal }),
+        deps.executors[assignment.executor].runBranch({
+          run_id, branch_id: branch.branch_id, objective: assignment.objective, task, inputs, agent: branch.agent, signal,
+          timeout_seconds: assignment.timeout_seconds,
+        }),
         signal,
       );
     } catch (e) {
+      if (isGraphInterrupt(e)) throw e; // a delegate work order: the branch pauses, it has not failed
       error = signal.aborted ? signal.reason : e;
     } finally {
       clearTimeout(timer);

@@ -5,7 +5,7 @@
  * the same when a task is re-executed after an interrupt or a crash, so the timeline never duplicates.
  */
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
-import type { Executor, LoadedInput } from "../../agents/executors/types.js";
+import type { Executor, LoadedInput, RunExecutor } from "../../agents/executors/types.js";
 import type { RunAgents } from "../../agents/run-agents.js";
 import type { NewTimelineEvent } from "../../storage/timeline-store.js";
 import type { Task } from "../schemas.js";
@@ -13,11 +13,11 @@ import type { StateUpdate } from "../state.js";
 import type { ReportInput } from "../report.js";
 
 export interface GraphDeps {
-  executor: Executor;
+  executors: Record<RunExecutor, Executor>;
   agents: RunAgents;
   loadInputs(runId: string, task: Task, signal: AbortSignal): Promise<LoadedInput[]>;
   recordEvents(runId: string, events: NewTimelineEvent[]): void;
-  writeReport(input: ReportInput): Promise<string>;
+  writeReport(input: ReportInput, executor: RunExecutor): Promise<string>;
 }
 
 export type NodeEvent = Omit<NewTimelineEvent, "key">;

@@ -46,6 +46,7 @@ export function dispatchBranches(state: State): Send[] | "sync_point_manager" {
       const task = tasks.get(b.task_id)!;
       const assignment: BranchAssignment = {
         run_id: state.workflow_id, objective: state.objective, branch: b, task, timeout_seconds: state.options.branch_timeout_seconds,
+        executor: state.options.executor,
       };
       return new Send(b.node, assignment);
     });
