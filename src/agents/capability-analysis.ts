@@ -6,12 +6,12 @@ import type { Capability, Resources, TaskRequirements } from "./specification.js
 
 /** Words that signal a capability, matched against the description's lowercased word stems. */
 const SIGNALS: ReadonlyArray<[Capability, RegExp]> = [
-  ["research", /\b(research|find|investigat|explor|source|evidence|literature|gather|look into|discover)/],
+  ["research", /\b(research|find(?!ing)|investigat|explor|source|evidence|literature|gather|look into|discover)/],
   ["analysis", /\b(analy[sz]|statistic|data|trend|measur|comput|quantif|compar|metric|csv|table|forecast)/],
   ["synthesis", /\b(summar|synthes|report|write|draft|brief|integrat|combin)/],
   ["validation", /\b(verif|validat|check|fact|review|audit|confirm)/],
   ["monitoring", /\b(monitor|track|watch|observ|alert)/],
-  ["coordination", /\b(coordinat|orchestrat|delegat|plan|manag|assign)/],
+  ["coordination", /\b(coordinat|orchestrat|delegat|manag|assign)/],
 ];
 
 export function analyzeCapabilities(req: Pick<TaskRequirements, "task_description" | "capabilities_needed">): Capability[] {
@@ -34,10 +34,15 @@ const DETAIL_FACTOR = { brief: 0.5, standard: 1, comprehensive: 1.5 } as const;
 
 /** The most any one needed capability takes, scaled by the detail level. */
 export function estimateResources(capabilities: Capability[], detail: TaskRequirements["detail_level"] = "standard"): Resources {
-  const f = DETAIL_FACTOR[detail];
   const cpu = Math.max(...capabilities.map((c) => BASE[c].cpu));
   const memory = Math.max(...capabilities.map((c) => BASE[c].memory_mb));
-  return { cpu: Math.round(cpu * f * 1000) / 1000, memory_mb: Math.round(memory * f) };
+  return scaleResources({ cpu, memory_mb: memory }, detail);
+}
+
+/** Resources scaled by the detail level: brief 0.5, standard 1, comprehensive 1.5. */
+export function scaleResources(r: Resources, detail: TaskRequirements["detail_level"] = "standard"): Resources {
+  const f = DETAIL_FACTOR[detail];
+  return { cpu: Math.round(r.cpu * f * 1000) / 1000, memory_mb: Math.round(r.memory_mb * f) };
 }
 
 export function performanceTargets(req: Pick<TaskRequirements, "quality_requirement" | "time_limit">) {

@@ -8,7 +8,7 @@ import { UserError } from "../errors.js";
 import type { AgentRecord, AgentStore } from "../storage/agent-store.js";
 import type { Outcome, TemplateStore } from "../storage/template-store.js";
 import { BUILTIN_TEMPLATES, BUILTIN_TYPES } from "./builtin-templates.js";
-import { analyzeCapabilities, estimateResources, performanceTargets } from "./capability-analysis.js";
+import { analyzeCapabilities, estimateResources, performanceTargets, scaleResources } from "./capability-analysis.js";
 import type { ResourcePool } from "./resource-pool.js";
 import { selectTemplate } from "./selection.js";
 import { specializationParameters } from "./specialization.js";
@@ -56,7 +56,7 @@ export class AgentFactory {
     const needed = analyzeCapabilities(req);
     const selection = selectTemplate(this.templates.all(), needed, this.pool.capacity);
     const template = this.templates.all().find((t) => t.agent_type === selection.chosen)!;
-    const estimate = estimateResources(needed, req.detail_level);
+    const scaled = scaleResources(template.resource_requirements, req.detail_level);
     const targets = performanceTargets(req);
     const parameters = specializationParameters(template, req);
     if (Object.keys(context).length > 0) parameters.task_context = context;
@@ -65,10 +65,8 @@ export class AgentFactory {
       specification: {
         agent_type: template.agent_type,
         capabilities: template.capabilities,
-        resource_requirements: {
-          cpu: Math.max(template.resource_requirements.cpu, Math.min(estimate.cpu, this.pool.capacity.cpu)),
-          memory_mb: Math.max(template.resource_requirements.memory_mb, Math.min(estimate.memory_mb, this.pool.capacity.memory_mb)),
-        },
+        // The template's declared needs, scaled by the detail asked for (and never beyond the pool).
+        resource_requirements: { cpu: Math.min(scaled.cpu, this.pool.capacity.cpu), memory_mb: Math.min(scaled.memory_mb, this.pool.capacity.memory_mb) },
         performance_targets: targets,
         specialization_parameters: parameters,
         max_concurrent_tasks: template.max_concurrent_tasks,

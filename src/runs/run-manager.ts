@@ -40,7 +40,7 @@ export interface Answer extends HumanDecision {
 
 export interface BranchResultAnswer {
   branch_id: string;
-  findings: string[] | Record<string, unknown>;
+  findings: Array<string | { text: string; source?: string }> | Record<string, unknown>;
   confidence?: number;
 }
 

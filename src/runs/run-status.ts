@@ -37,12 +37,13 @@ export type RunStatus = z.infer<typeof RunStatusSchema>;
 /** The parts of a LangGraph state snapshot a status needs. */
 export interface SnapshotView {
   values: Partial<State>;
-  tasks: ReadonlyArray<{ interrupts?: ReadonlyArray<{ id?: string; value?: unknown }> }>;
+  tasks: ReadonlyArray<{ interrupts?: ReadonlyArray<{ id?: string; value?: unknown }>; result?: unknown }>;
 }
 
 export function pendingInterrupts(snapshot: SnapshotView | undefined): PendingInterrupt[] {
   if (!snapshot) return [];
-  return snapshot.tasks.flatMap((t) => (t.interrupts ?? []).map((i) => {
+  // A task that finished after its interrupt was answered keeps the interrupt in its checkpoint: it has a result.
+  return snapshot.tasks.filter((t) => t.result === undefined).flatMap((t) => (t.interrupts ?? []).map((i) => {
     const value = (i.value ?? {}) as { point?: PendingInterrupt["point"]; summary?: string; options?: string[] };
     return {
       interrupt_id: i.id ?? "",

@@ -100,7 +100,8 @@ export class TemplateStore {
 
   /** Records an agent run once (a repeated key is ignored). Returns whether it was new. */
   recordOutcome(o: Outcome): boolean {
-    return this.stmts.outcome.run({ ...o, success: o.success ? 1 : 0, at: new Date().toISOString() }).changes === 1;
+    // '' for a missing run or branch: SQLite treats NULLs as distinct, which would defeat the unique key.
+    return this.stmts.outcome.run({ ...o, run_id: o.run_id ?? "", branch_id: o.branch_id ?? "", success: o.success ? 1 : 0, at: new Date().toISOString() }).changes === 1;
   }
 
   history(agentType: string, limit = 20): Array<Record<string, unknown>> {

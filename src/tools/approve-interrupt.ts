@@ -16,7 +16,10 @@ export const ApproveInterruptInput = z.object({
   feedback: z.string().max(4000).optional().describe("For revise: what the re-run branches should do better"),
   branch_results: z.array(z.object({
     branch_id: z.string(),
-    findings: z.union([z.array(z.string()), z.record(z.string(), z.unknown())]),
+    findings: z.union([
+      z.array(z.union([z.string(), z.object({ text: z.string(), source: z.string().optional() })])),
+      z.record(z.string(), z.unknown()),
+    ]).describe("The branch's findings: strings, { text, source } objects (source = an input's name), or a map from source name to strings"),
     confidence: z.number().min(0).max(1).optional(),
   })).optional().describe("Answers to branch_work interrupts (delegate executor)"),
   wait_seconds: z.number().min(0).max(300).default(20).describe("How long the call waits for the run to settle"),
