@@ -14,8 +14,6 @@ import { selectTemplate } from "./selection.js";
 import { specializationParameters } from "./specialization.js";
 import type { AgentSpecification, AgentTemplate, Selection, TaskRequirements, TemplateDefinition } from "./specification.js";
 
-/** Executors agents can run on in this version. */
-export const AVAILABLE_EXECUTORS: ReadonlySet<string> = new Set(["builtin"]);
 
 export interface Generated {
   specification: AgentSpecification;
@@ -38,9 +36,6 @@ export class AgentFactory {
   register(definition: TemplateDefinition, replace: boolean): { agent_type: string; version: number; capabilities: string[]; created: boolean } {
     const type = definition.agent_type;
     if (BUILTIN_TYPES.has(type)) throw new UserError(`"${type}" is a built-in template and cannot be replaced; register your template under another agent_type`);
-    if (!AVAILABLE_EXECUTORS.has(definition.executor)) {
-      throw new UserError(`executor "${definition.executor}" is not available in this version; register the template with executor "builtin"`);
-    }
     const existing = this.templates.find(type);
     if (existing && !replace) throw new UserError(`agent template "${type}" exists already (version ${existing.version}); pass replace: true to register a new version`);
     const resources = { ...estimateResources(definition.capabilities), ...definition.resource_requirements };

@@ -48,10 +48,11 @@ describe("AgentFactory.register", () => {
     });
   });
 
-  test("executor sampling is not available", () => {
+  test("templates may prefer any executor, and their agents' specifications carry it", () => {
     const { factory } = setup();
-    assert.throws(() => factory.register(def({ agent_type: "sampler", executor: "sampling" }), false), /executor "sampling" is not available/);
-    assert.equal(factory.listTemplates().some((t) => t.agent_type === "sampler"), false);
+    factory.register(def({ agent_type: "sampler", executor: "sampling" }), false);
+    const stored = factory.listTemplates().find((t) => t.agent_type === "sampler")!;
+    assert.equal(stored.executor, "sampling");
   });
 
   test("resource needs over the pool's whole capacity are refused", () => {
