@@ -49,6 +49,8 @@ export class RunManager {
   readonly events = new EventEmitter().setMaxListeners(0);
   private graph!: WorkflowGraph;
   private readonly chains = new Map<string, Promise<void>>();
+  /** Aborts the in-flight invocation of a run (cancel_run). */
+  private readonly aborts = new Map<string, AbortController>();
 
   constructor(private readonly deps: RunManagerDeps) {}
 
@@ -185,20 +187,43 @@ export class RunManager {
     return ids;
   }
 
-  private config(runId: string) {
-    return { configurable: { thread_id: runId }, recursionLimit: 100_000 };
+  /**
+   * Ends a running or paused run as `cancelled`: the row first (so an aborted invocation cannot overwrite
+   * it), then the in-flight invocation is aborted (branches see their signal abort), the run's agents are
+   * released, and the timeline is kept. Throws UserError for a finished run.
+   */
+  async cancel(runId: string, reason: string): Promise<void> {
+    const row = this.requireRun(runId);
+    if (FINISHED_STATUSES.has(row.status)) throw new UserError(`run "${runId}" is ${row.status} already; only a running or paused run can be cancelled`);
+    this.deps.runs.update(runId, { status: "cancelled", error: reason });
+    this.recordEvents(runId, [{ key: "run_cancelled", event: "run_cancelled", data: { reason } }]);
+    this.aborts.get(runId)?.abort(new Error(`run cancelled: ${reason}`));
+    this.deps.onRunEnded(runId);
+    this.events.emit("changed", runId);
+    await this.waitForSettle(runId, 30);
+  }
+
+  private config(runId: string, signal?: AbortSignal) {
+    return { configurable: { thread_id: runId }, recursionLimit: 100_000, ...(signal ? { signal } : {}) };
   }
 
   private async invoke(runId: string, input: StateUpdate | Command | null): Promise<void> {
+    if (this.deps.runs.get(runId)?.status === "cancelled") return;
+    const abort = new AbortController();
+    this.aborts.set(runId, abort);
     try {
-      await this.graph.invoke(input as Parameters<WorkflowGraph["invoke"]>[0], this.config(runId));
+      await this.graph.invoke(input as Parameters<WorkflowGraph["invoke"]>[0], this.config(runId, abort.signal));
+      if (this.deps.runs.get(runId)?.status === "cancelled") return;
       await this.settle(runId);
     } catch (error) {
+      if (this.deps.runs.get(runId)?.status === "cancelled") return;
       const message = error instanceof Error ? error.message : String(error);
       this.deps.log.error(`run ${runId} failed`, error);
       this.deps.runs.update(runId, { status: "failed", error: message });
       this.deps.onRunEnded(runId);
       this.recordEvents(runId, [{ key: "run_failed", event: "run_failed", data: { error: message } }]);
+    } finally {
+      if (this.aborts.get(runId) === abort) this.aborts.delete(runId);
     }
   }
 

@@ -4,6 +4,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { ServerContext } from "../server-context.js";
 import { registerApproveInterrupt } from "./approve-interrupt.js";
+import { registerCancelRun } from "./cancel-run.js";
 import { registerGetTimeline } from "./get-timeline.js";
 import { registerGenerateAgent } from "./generate-agent.js";
 import { registerRegisterAgentTemplate } from "./register-agent-template.js";
@@ -17,4 +18,5 @@ export function registerTools(server: McpServer, ctx: ServerContext): void {
   registerRegisterAgentTemplate(server, ctx);
   registerGenerateAgent(server, ctx);
   registerRetireAgent(server, ctx);
+  registerCancelRun(server, ctx);
 }

@@ -12,6 +12,17 @@ import type { TimelineStore } from "../storage/timeline-store.js";
 export type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
 export async function waitForRun(manager: RunManager, timeline: TimelineStore, runId: string, seconds: number, extra: ToolExtra): Promise<RunStatus> {
+  // A client that cancels the waiting call (notifications/cancelled) cancels the run it waits for.
+  const onCancel = () => void manager.cancel(runId, "the waiting request was cancelled by the client").catch(() => undefined);
+  extra.signal.addEventListener("abort", onCancel, { once: true });
+  try {
+    return await waitAndReport(manager, timeline, runId, seconds, extra);
+  } finally {
+    extra.signal.removeEventListener("abort", onCancel);
+  }
+}
+
+async function waitAndReport(manager: RunManager, timeline: TimelineStore, runId: string, seconds: number, extra: ToolExtra): Promise<RunStatus> {
   const token = extra._meta?.progressToken;
   if (token === undefined) {
     await manager.waitForSettle(runId, seconds);
