@@ -6,7 +6,7 @@ import { createRequire } from "node:module";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
 import type { Settings } from "./config.js";
-import type { Logger } from "./log.js";
+import type { ServerLogger } from "./log.js";
 import { createBuiltinExecutor } from "./agents/executors/builtin.js";
 import { createDelegateExecutor } from "./agents/executors/delegate.js";
 import { createReportWriter } from "./agents/executors/report-writer.js";
@@ -20,6 +20,10 @@ import { buildWorkflowGraph } from "./orchestration/graph.js";
 import type { Task } from "./orchestration/schemas.js";
 import { registerAgentResources } from "./resources/agent-resources.js";
 import { registerRunResources } from "./resources/run-resources.js";
+import { enableSubscriptions } from "./resources/subscriptions.js";
+import { registerPlanWorkflowPrompt } from "./prompts/plan-workflow.js";
+import { attachMcpLogging } from "./mcp-logging.js";
+import { askUserToDecide } from "./runs/ask-user.js";
 import { InputAccess } from "./runs/input-access.js";
 import { RunManager } from "./runs/run-manager.js";
 import type { ServerContext } from "./server-context.js";
@@ -38,7 +42,7 @@ export interface Conductor {
   close(): Promise<void>;
 }
 
-export function createConductor(settings: Settings, log: Logger): Conductor {
+export function createConductor(settings: Settings, log: ServerLogger): Conductor {
   const db = openDatabase(settings.dbPath);
   const runs = new RunStore(db);
   const timeline = new TimelineStore(db);
@@ -53,6 +57,7 @@ export function createConductor(settings: Settings, log: Logger): Conductor {
     checkTasks: (tasks) => tasks.forEach((t) => t.agent_id !== undefined && factory.pinnable(t.agent_id, t.type)),
     onRunEnded: (runId) => allocations.retireRun(runId),
     clientSamples: () => server.server.getClientCapabilities()?.sampling !== undefined,
+    askUser: (runId, pause) => askUserToDecide(server, runId, pause),
   });
 
   const loadInputs = async (runId: string, task: Task, signal: AbortSignal): Promise<LoadedInput[]> =>
@@ -84,6 +89,9 @@ export function createConductor(settings: Settings, log: Logger): Conductor {
   registerTools(server, context);
   registerRunResources(server, context);
   registerAgentResources(server, context);
+  registerPlanWorkflowPrompt(server);
+  enableSubscriptions(server, context);
+  attachMcpLogging(server, log, settings.logLevel);
 
   const idleSweep = setInterval(() => {
     for (const id of allocations.retireIdle(settings.agentIdleSeconds)) log.info(`retired idle agent ${id}`);

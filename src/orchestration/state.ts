@@ -74,6 +74,8 @@ export interface RunOptions {
   retry_attempts: number;
   /** Who does the branch work (resolved from `auto` when the run starts). */
   executor: RunExecutor;
+  /** Ask the user through MCP elicitation when the run pauses. */
+  elicit?: boolean;
 }
 
 export interface Outcome {

@@ -17,7 +17,7 @@ import type { NewTimelineEvent, TimelineStore } from "../storage/timeline-store.
 import type { InputAccess } from "./input-access.js";
 import { buildRunStatus, pendingInterrupts, type PendingInterrupt, type RunStatus, type SnapshotView } from "./run-status.js";
 import { prepareRun, type StartWorkflowArgs } from "./start-request.js";
-import { MalformedAnswerError, normalizeAnswer } from "../agents/executors/model-answer.js";
+import { planResume, type Answer } from "./resume-plan.js";
 
 export interface RunManagerDeps {
   runs: RunStore;
@@ -30,19 +30,10 @@ export interface RunManagerDeps {
   onRunEnded(runId: string): void;
   /** Whether the connected client declared the sampling capability. */
   clientSamples(): boolean;
+  /** Asks the user to decide a pause (MCP elicitation); null when the client cannot, or the user declined. */
+  askUser?(runId: string, pause: PendingInterrupt): Promise<HumanDecision | null>;
 }
 
-export interface Answer extends HumanDecision {
-  interrupt_id?: string;
-  /** Answers to branch_work interrupts (delegate executor), by branch id. */
-  branch_results?: BranchResultAnswer[];
-}
-
-export interface BranchResultAnswer {
-  branch_id: string;
-  findings: Array<string | { text: string; source?: string }> | Record<string, unknown>;
-  confidence?: number;
-}
 
 export class RunManager {
   /** Emits `changed` (runId) on every new timeline event or status change, `settled` (runId) when idle. */
@@ -85,6 +76,8 @@ export class RunManager {
       workflow_id: runId, objective: run.objective, options: run.options, requested_mode: run.requested_mode,
       task_queue: run.tasks, sync_points: run.sync_points, branch_dependencies: run.dependencies,
     };
+    this.deps.log.info(`run ${runId} started: ${run.tasks.length} tasks, executor ${run.executor}, approvals [${run.options.approvals.join(", ")}]`);
+    this.events.emit("created", runId);
     this.enqueue(runId, () => this.invoke(runId, input));
     return { run_id: runId, created: true };
   }
@@ -99,49 +92,12 @@ export class RunManager {
     let command: Command | undefined;
     await this.exclusive(runId, async () => {
       const snapshot = await this.snapshot(runId);
-      const pending = pendingInterrupts(snapshot);
-      if (answer.branch_results?.length) {
-        command = this.answerBranchWork(runId, pending, answer.branch_results);
-        return;
-      }
-      const decisions = pending.filter((p) => p.point !== "branch_work");
-      if (decisions.length === 0 && pending.length > 0) {
-        throw new UserError(`run "${runId}" waits for branch work, not a decision: answer with branch_results for ${pending.map((p) => p.payload.branch_id).join(", ")} (see each pending interrupt's payload for the work order)`);
-      }
-      const target = chooseInterrupt(runId, decisions, answer.interrupt_id);
-      if (answer.decision === "revise" && !target.options.includes("revise")) {
-        throw new UserError(`no revisions left for run "${runId}" (max_revisions ${snapshot.values.options?.max_revisions}); approve or reject`);
-      }
-      const value: HumanDecision = { decision: answer.decision, ...(answer.feedback ? { feedback: answer.feedback } : {}) };
+      const plan = planResume(runId, pendingInterrupts(snapshot), answer, snapshot.values.options?.max_revisions);
       this.deps.runs.update(runId, { status: "running" });
-      this.recordEvents(runId, [{ key: `resumed:${target.interrupt_id}`, event: "resumed", data: { interrupt_id: target.interrupt_id, point: target.point, ...value } }]);
-      command = new Command({ resume: { [target.interrupt_id]: value } });
+      this.recordEvents(runId, plan.events);
+      command = plan.command;
     });
     this.enqueue(runId, () => this.invoke(runId, command!));
-  }
-
-  /** Validates branch results against the pending work orders and builds the resume command. */
-  private answerBranchWork(runId: string, pending: PendingInterrupt[], results: BranchResultAnswer[]): Command {
-    const orders = new Map(pending.filter((p) => p.point === "branch_work").map((p) => [String(p.payload.branch_id), p]));
-    if (orders.size === 0) throw new UserError(`run "${runId}" has no pending branch_work interrupt; branch_results answer the delegate executor's work orders`);
-    const resume: Record<string, unknown> = {};
-    const answered: Array<{ interrupt_id: string; branch_id: string }> = [];
-    for (const [i, r] of results.entries()) {
-      const order = orders.get(r.branch_id);
-      if (!order) throw new UserError(`branch_results[${i}]: branch "${r.branch_id}" is not waiting for work; waiting: ${[...orders.keys()].join(", ")}`);
-      if (resume[order.interrupt_id]) throw new UserError(`branch_results[${i}]: branch "${r.branch_id}" is answered twice`);
-      try {
-        const parsed = normalizeAnswer({ findings: r.findings, ...(r.confidence !== undefined ? { confidence: r.confidence } : {}) });
-        if (parsed.findings.length === 0) throw new MalformedAnswerError("findings is empty: give at least one finding");
-      } catch (error) {
-        throw new UserError(`branch_results[${i}] (branch "${r.branch_id}"): ${(error as Error).message}; nothing was resumed, the branches stay paused`);
-      }
-      resume[order.interrupt_id] = { findings: r.findings, ...(r.confidence !== undefined ? { confidence: r.confidence } : {}) };
-      answered.push({ interrupt_id: order.interrupt_id, branch_id: r.branch_id });
-    }
-    this.deps.runs.update(runId, { status: "running" });
-    this.recordEvents(runId, answered.map((a) => ({ key: `resumed:${a.interrupt_id}`, event: "resumed" as const, data: { ...a, point: "branch_work" } })));
-    return new Command({ resume });
   }
 
   async status(runId: string): Promise<RunStatus> {
@@ -215,6 +171,7 @@ export class RunManager {
       await this.graph.invoke(input as Parameters<WorkflowGraph["invoke"]>[0], this.config(runId, abort.signal));
       if (this.deps.runs.get(runId)?.status === "cancelled") return;
       await this.settle(runId);
+      await this.askUserIfWanted(runId);
     } catch (error) {
       if (this.deps.runs.get(runId)?.status === "cancelled") return;
       const message = error instanceof Error ? error.message : String(error);
@@ -227,6 +184,31 @@ export class RunManager {
     }
   }
 
+  /** With `elicit`, a pause is put to the user directly; their answer resumes the run like approve_interrupt. */
+  private async askUserIfWanted(runId: string): Promise<void> {
+    const row = this.deps.runs.get<{ elicit?: boolean }, unknown>(runId);
+    if (!this.deps.askUser || row?.status !== "interrupted" || !row.options.elicit) return;
+    const snapshot = await this.snapshot(runId);
+    const pending = pendingInterrupts(snapshot);
+    const pause = pending.find((p) => p.point !== "branch_work");
+    if (!pause) return;
+    const decision = await this.deps.askUser(runId, pause).catch((error: unknown) => {
+      this.deps.log.warning(`could not ask the user about run ${runId}`, error);
+      return null;
+    });
+    if (!decision) return;
+    let plan;
+    try {
+      plan = planResume(runId, pending, { ...decision, interrupt_id: pause.interrupt_id, via: "elicitation" }, snapshot.values.options?.max_revisions);
+    } catch (error) {
+      this.deps.log.warning(`the user's answer for run ${runId} could not be applied: ${(error as Error).message}`);
+      return;
+    }
+    this.deps.runs.update(runId, { status: "running" });
+    this.recordEvents(runId, plan.events);
+    await this.invoke(runId, plan.command);
+  }
+
   private async settle(runId: string): Promise<void> {
     const snapshot = await this.snapshot(runId);
     const interrupts = pendingInterrupts(snapshot);
@@ -234,12 +216,14 @@ export class RunManager {
     if (interrupts.length > 0) {
       this.deps.runs.update(runId, { status: "interrupted", workflow_mode: mode });
       this.recordEvents(runId, interrupts.map((i) => ({ key: `interrupted:${i.interrupt_id}`, event: "interrupted", data: { interrupt_id: i.interrupt_id, point: i.point, summary: i.summary } })));
+      this.deps.log.info(`run ${runId} waits at ${[...new Set(interrupts.map((i) => i.point))].join(", ")}`);
       return;
     }
     const outcome = snapshot.values.outcome;
     if (!outcome) throw new Error("the graph stopped without an outcome or a pending interrupt");
     this.deps.runs.update(runId, { status: outcome.status, workflow_mode: mode, result: snapshot.values.final_result ?? undefined, error: outcome.status === "completed" ? null : outcome.reason ?? null });
     this.deps.onRunEnded(runId);
+    this.deps.log.info(`run ${runId} ${outcome.status}${outcome.reason ? `: ${outcome.reason}` : ""}`);
     const event = outcome.status === "completed" ? "run_completed" : outcome.status === "failed" ? "run_failed" : "run_cancelled";
     this.recordEvents(runId, [{ key: event, event, data: { ...(outcome.reason ? { reason: outcome.reason } : {}), quality_score: snapshot.values.final_result?.quality_score ?? null } }]);
   }
@@ -268,17 +252,4 @@ export class RunManager {
     });
     return result;
   }
-}
-
-function chooseInterrupt(runId: string, pending: PendingInterrupt[], requested?: string): PendingInterrupt {
-  if (pending.length === 0) throw new UserError(`run "${runId}" has no pending interrupt`);
-  if (requested !== undefined) {
-    const found = pending.find((p) => p.interrupt_id === requested);
-    if (!found) throw new UserError(`interrupt "${requested}" is not pending on run "${runId}"; pending: ${pending.map((p) => `${p.interrupt_id} (${p.point})`).join(", ")}`);
-    return found;
-  }
-  if (pending.length > 1) {
-    throw new UserError(`run "${runId}" has ${pending.length} pending interrupts; pass interrupt_id, one of: ${pending.map((p) => `${p.interrupt_id} (${p.point})`).join(", ")}`);
-  }
-  return pending[0]!;
 }

@@ -26,6 +26,7 @@ export const StartWorkflowInput = z.object({
   run_id: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, "run ids are 1-128 letters, digits, '_', '.', ':' or '-'").optional()
     .describe("Idempotency key: starting an existing run_id returns that run"),
   wait_seconds: z.number().min(0).max(300).default(20).describe("How long the call waits for the run to settle"),
+  elicit: z.boolean().default(false).describe("Ask the user directly (MCP elicitation: a form with the decision and feedback) when the run pauses, where the client supports it; approve_interrupt still works"),
 });
 export type StartWorkflowArgs = z.infer<typeof StartWorkflowInput>;
 
@@ -90,6 +91,7 @@ export async function prepareRun(args: StartWorkflowArgs, inputs: InputAccess, c
       branch_timeout_seconds: args.branch_timeout_seconds,
       retry_attempts: DEFAULT_RETRY_ATTEMPTS,
       executor,
+      elicit: args.elicit,
     },
   };
 }

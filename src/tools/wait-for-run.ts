@@ -29,7 +29,9 @@ async function waitAndReport(manager: RunManager, timeline: TimelineStore, runId
     return manager.status(runId);
   }
   let sent = -1;
-  const report = async () => {
+  // Sends are chained so they leave in order (progress must only grow), and the last one goes before the result.
+  let chain = Promise.resolve();
+  const send = async () => {
     const settled = timeline.total(runId, "branch_completed") + timeline.total(runId, "branch_failed");
     if (settled <= sent) return;
     sent = settled;
@@ -40,11 +42,13 @@ async function waitAndReport(manager: RunManager, timeline: TimelineStore, runId
       params: { progressToken: token, progress: settled, total, message: `${status.progress.branches_completed} of ${status.progress.branches_total} branches completed, ${status.progress.branches_failed} failed (${status.status})` },
     }).catch(() => undefined);
   };
+  const report = () => (chain = chain.then(send));
   const onChange = (id: string) => { if (id === runId) void report(); };
   manager.events.on("changed", onChange);
   try {
     await report();
     await manager.waitForSettle(runId, seconds);
+    await report();
   } finally {
     manager.events.off("changed", onChange);
   }

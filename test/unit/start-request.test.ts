@@ -18,7 +18,7 @@ describe("prepareRun: normalization", () => {
     assert.equal(run.requested_mode, null);
     assert.deepEqual(run.options, {
       approvals: ["sync_point", "quality"], quality_threshold: 0.7, max_revisions: 2, branch_timeout_seconds: 300, retry_attempts: 2,
-      executor: "delegate",
+      executor: "delegate", elicit: false,
     });
   });
 

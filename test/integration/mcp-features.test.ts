@@ -1,0 +1,113 @@
+/**
+ * Behaving like a good MCP server: progress, resource subscriptions, logging levels, tool annotations,
+ * the plan_workflow prompt, and elicitation with a client that declares it.
+ */
+import assert from "node:assert/strict";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import {
+  CallToolResultSchema, ElicitRequestSchema, LoggingMessageNotificationSchema, ResourceListChangedNotificationSchema,
+  ResourceUpdatedNotificationSchema, type Progress,
+} from "@modelcontextprotocol/sdk/types.js";
+import { call, connect, SERVER, tempDir, type Connected } from "../helpers/server.js";
+import { fiveTaskRequest, timeline, type Status } from "../helpers/workflow.js";
+
+describe("MCP features", () => {
+  let s: Connected;
+  before(async () => { s = await connect({ args: ["--log-level", "info"] }); });
+  after(async () => { await s.close(); });
+
+  test("start_workflow sends monotonic progress while it waits", async () => {
+    const seen: Progress[] = [];
+    const result = await s.client.callTool({ name: "start_workflow", arguments: fiveTaskRequest({ approvals: [] }) }, CallToolResultSchema, {
+      onprogress: (p) => seen.push(p), resetTimeoutOnProgress: true,
+    });
+    assert.equal((result.structuredContent as unknown as Status).status, "completed");
+    assert.ok(seen.length >= 2, `got ${seen.length} progress notifications`);
+    for (let i = 1; i < seen.length; i++) assert.ok(seen[i]!.progress > seen[i - 1]!.progress, "progress increases");
+    assert.equal(seen.at(-1)!.progress, 5);
+    assert.equal(seen.at(-1)!.total, 5);
+    assert.match(seen.at(-1)!.message!, /5 of 5 branches completed/);
+  });
+
+  test("a subscriber to a run gets resources/updated when it changes; a new run sends list_changed", async () => {
+    let listChanged = 0;
+    s.client.setNotificationHandler(ResourceListChangedNotificationSchema, () => { listChanged++; });
+    const paused = await call<Status>(s.client, "start_workflow", fiveTaskRequest());
+    assert.ok(listChanged >= 1, "list_changed for the new run");
+    const uri = `orchestrator://runs/${paused.run_id}`;
+    const updated = new Promise<string>((resolve) => {
+      s.client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => { if (n.params.uri === uri) resolve(n.params.uri); });
+    });
+    await s.client.subscribeResource({ uri });
+    await call(s.client, "approve_interrupt", { run_id: paused.run_id, decision: "approve", wait_seconds: 0 });
+    assert.equal(await updated, uri);
+    await s.client.unsubscribeResource({ uri });
+  });
+
+  test("logging: the client's level decides which notifications/message it gets", async () => {
+    const messages: Array<{ level: string; text: string }> = [];
+    s.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+      messages.push({ level: n.params.level, text: JSON.stringify(n.params.data) });
+    });
+    await s.client.setLoggingLevel("info");
+    const run = await call<Status>(s.client, "start_workflow", fiveTaskRequest({ approvals: [] }));
+    assert.ok(messages.some((m) => m.level === "info" && m.text.includes(`run ${run.run_id} completed`)), JSON.stringify(messages.slice(-3)));
+    await s.client.setLoggingLevel("error");
+    const before = messages.length;
+    await call(s.client, "start_workflow", fiveTaskRequest({ approvals: [] }));
+    assert.deepEqual(messages.slice(before).filter((m) => m.level === "info"), [], "no info messages at level error");
+  });
+
+  test("every tool has a title and all four annotation hints", async () => {
+    const { tools } = await s.client.listTools();
+    for (const t of tools) {
+      assert.ok(t.title, `${t.name} title`);
+      for (const hint of ["readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"] as const) {
+        assert.equal(typeof t.annotations?.[hint], "boolean", `${t.name} ${hint}`);
+      }
+    }
+    assert.equal(tools.find((t) => t.name === "get_timeline")!.annotations!.readOnlyHint, true);
+    assert.equal(tools.find((t) => t.name === "cancel_run")!.annotations!.destructiveHint, true);
+  });
+
+  test("the plan_workflow prompt turns a goal into a start_workflow plan", async () => {
+    const { prompts } = await s.client.listPrompts();
+    assert.ok(prompts.some((p) => p.name === "plan_workflow"));
+    const prompt = await s.client.getPrompt({ name: "plan_workflow", arguments: { goal: "Should we enter the edge AI market?", review: "no" } });
+    const text = (prompt.messages[0]!.content as { text: string }).text;
+    assert.match(text, /Should we enter the edge AI market\?/);
+    assert.match(text, /start_workflow/);
+    assert.match(text, /approvals: \[\]/);
+  });
+});
+
+test("elicitation: with elicit, a client that declares it answers the pauses itself", async () => {
+  const asked: string[] = [];
+  const client = new Client({ name: "eliciting", version: "0" }, { capabilities: { elicitation: { form: {} } } });
+  let answer: { action: "accept" | "decline"; content?: Record<string, string> } = { action: "accept", content: { decision: "approve" } };
+  client.setRequestHandler(ElicitRequestSchema, async (req) => {
+    asked.push(req.params.message);
+    return answer;
+  });
+  await client.connect(new StdioClientTransport({ command: process.execPath, args: [SERVER, "--db", path.join(tempDir(), "e.db")], stderr: "pipe" }));
+  try {
+    const done = await call<Status>(client, "start_workflow", fiveTaskRequest({ elicit: true }));
+    assert.equal(done.status, "completed", "both pauses were answered by the user through elicitation");
+    assert.equal(asked.length, 2);
+    assert.match(asked[0]!, /paused at sync_point/);
+    assert.match(asked[1]!, /paused at quality/);
+    const resumed = (await timeline(client, done.run_id)).filter((e) => e.event === "resumed");
+    assert.deepEqual(resumed.map((e) => e.data!.via), ["elicitation", "elicitation"]);
+
+    answer = { action: "decline" };
+    const waiting = await call<Status>(client, "start_workflow", fiveTaskRequest({ elicit: true }));
+    assert.equal(waiting.status, "interrupted", "a declined question leaves the run paused for approve_interrupt");
+    const finished = await call<Status>(client, "approve_interrupt", { run_id: waiting.run_id, decision: "reject" });
+    assert.equal(finished.status, "cancelled");
+  } finally {
+    await client.close();
+  }
+});
