@@ -22,6 +22,17 @@ export interface Settings {
   poolMemoryMb: number;
   /** Standalone agents unused this long are retired and their resources released. */
   agentIdleSeconds: number;
+  /** A process that stops renewing its run leases for this long loses them to another process. */
+  leaseSeconds: number;
+  limits: Limits;
+}
+
+/** Limits answered with a clear error (or, for concurrent runs, a queue) when exceeded. */
+export interface Limits {
+  maxTasks: number;
+  maxObjectiveChars: number;
+  maxTimelinePage: number;
+  maxConcurrentRuns: number;
 }
 
 export const ENV = {
@@ -32,6 +43,11 @@ export const ENV = {
   poolCpu: "CONDUCTOR_POOL_CPU",
   poolMemoryMb: "CONDUCTOR_POOL_MEMORY_MB",
   agentIdleSeconds: "CONDUCTOR_AGENT_IDLE_SECONDS",
+  leaseSeconds: "CONDUCTOR_LEASE_SECONDS",
+  maxTasks: "CONDUCTOR_MAX_TASKS",
+  maxObjectiveChars: "CONDUCTOR_MAX_OBJECTIVE_CHARS",
+  maxTimelinePage: "CONDUCTOR_MAX_TIMELINE_PAGE",
+  maxConcurrentRuns: "CONDUCTOR_MAX_CONCURRENT_RUNS",
 } as const;
 
 export const USAGE = `conductor-mcp: an MCP server (stdio) that runs durable multi-agent workflows.
@@ -48,6 +64,11 @@ Options:
   --pool-cpu N         agent resource pool cpu units (env ${ENV.poolCpu}; default: this machine's cores, ${defaultCapacity().cpu})
   --pool-memory-mb N   agent resource pool memory (env ${ENV.poolMemoryMb}; default: half this machine's memory, ${defaultCapacity().memory_mb})
   --agent-idle-seconds N  retire generated agents unused this long (env ${ENV.agentIdleSeconds}; default: 900)
+  --lease-seconds N    how long a run stays with a process that stopped renewing its lease (env ${ENV.leaseSeconds}; default: 15)
+  --max-tasks N        most tasks in one run, up to 500 (env ${ENV.maxTasks}; default: 500)
+  --max-objective-chars N  longest objective, up to 4000 (env ${ENV.maxObjectiveChars}; default: 4000)
+  --max-timeline-page N    largest get_timeline page, up to 1000 (env ${ENV.maxTimelinePage}; default: 1000)
+  --max-concurrent-runs N  runs executing at once; more wait in a queue (env ${ENV.maxConcurrentRuns}; default: 16)
   --help               print this help and exit
   --version            print the version and exit
 `;
@@ -79,6 +100,11 @@ export function parseCommand(argv: string[], rawEnv: NodeJS.ProcessEnv): ParsedC
         "pool-cpu": { type: "string" },
         "pool-memory-mb": { type: "string" },
         "agent-idle-seconds": { type: "string" },
+        "lease-seconds": { type: "string" },
+        "max-tasks": { type: "string" },
+        "max-objective-chars": { type: "string" },
+        "max-timeline-page": { type: "string" },
+        "max-concurrent-runs": { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean" },
       },
@@ -98,6 +124,13 @@ export function parseCommand(argv: string[], rawEnv: NodeJS.ProcessEnv): ParsedC
   const poolCpu = positive("--pool-cpu", values["pool-cpu"] ?? env[ENV.poolCpu] ?? String(capacity.cpu), false);
   const poolMemoryMb = positive("--pool-memory-mb", values["pool-memory-mb"] ?? env[ENV.poolMemoryMb] ?? String(capacity.memory_mb), true);
   const agentIdleSeconds = positive("--agent-idle-seconds", values["agent-idle-seconds"] ?? env[ENV.agentIdleSeconds] ?? "900", false);
+  const leaseSeconds = positive("--lease-seconds", values["lease-seconds"] ?? env[ENV.leaseSeconds] ?? "15", false);
+  const limits: Limits = {
+    maxTasks: capped("--max-tasks", values["max-tasks"] ?? env[ENV.maxTasks] ?? "500", 500),
+    maxObjectiveChars: capped("--max-objective-chars", values["max-objective-chars"] ?? env[ENV.maxObjectiveChars] ?? "4000", 4000),
+    maxTimelinePage: capped("--max-timeline-page", values["max-timeline-page"] ?? env[ENV.maxTimelinePage] ?? "1000", 1000),
+    maxConcurrentRuns: positive("--max-concurrent-runs", values["max-concurrent-runs"] ?? env[ENV.maxConcurrentRuns] ?? "16", true),
+  };
   const dirs = values["allow-dir"] ?? (env[ENV.allowDirs] ? env[ENV.allowDirs]!.split(path.delimiter) : []);
   return {
     kind: "serve",
@@ -109,6 +142,8 @@ export function parseCommand(argv: string[], rawEnv: NodeJS.ProcessEnv): ParsedC
       poolCpu,
       poolMemoryMb,
       agentIdleSeconds,
+      leaseSeconds,
+      limits,
     },
   };
 }
@@ -118,5 +153,11 @@ function positive(flag: string, raw: string, integer: boolean): number {
   if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
     throw new SettingsError(`${flag} must be a positive ${integer ? "integer" : "number"}, got "${raw}"`);
   }
+  return n;
+}
+
+function capped(flag: string, raw: string, max: number): number {
+  const n = positive(flag, raw, true);
+  if (n > max) throw new SettingsError(`${flag} may be at most ${max} (the contract's limit), got ${n}`);
   return n;
 }

@@ -29,6 +29,7 @@ import { RunManager } from "./runs/run-manager.js";
 import type { ServerContext } from "./server-context.js";
 import { openDatabase } from "./storage/database.js";
 import { AgentStore } from "./storage/agent-store.js";
+import { newOwner, RunLeases } from "./storage/run-leases.js";
 import { RunStore } from "./storage/run-store.js";
 import { TemplateStore } from "./storage/template-store.js";
 import { TimelineStore } from "./storage/timeline-store.js";
@@ -39,7 +40,7 @@ export const VERSION: string = (createRequire(import.meta.url)("../package.json"
 export interface Conductor {
   server: McpServer;
   context: ServerContext;
-  close(): Promise<void>;
+  close(reason?: string): Promise<void>;
 }
 
 export function createConductor(settings: Settings, log: ServerLogger): Conductor {
@@ -58,6 +59,9 @@ export function createConductor(settings: Settings, log: ServerLogger): Conducto
     onRunEnded: (runId) => allocations.retireRun(runId),
     clientSamples: () => server.server.getClientCapabilities()?.sampling !== undefined,
     askUser: (runId, pause) => askUserToDecide(server, runId, pause),
+    leases: new RunLeases(db, newOwner(), settings.leaseSeconds * 1000),
+    maxConcurrentRuns: settings.limits.maxConcurrentRuns,
+    limits: settings.limits,
   });
 
   const loadInputs = async (runId: string, task: Task, signal: AbortSignal): Promise<LoadedInput[]> =>
@@ -101,12 +105,14 @@ export function createConductor(settings: Settings, log: ServerLogger): Conducto
   return {
     server,
     context,
-    /** Closes the transport, and the database unless a run is mid-step: that run must not fail on a closed
-     *  handle; the process exits and the next start resumes it from its last checkpoint (WAL keeps it safe). */
-    async close() {
+    /** For a clean exit: runs in flight are recorded as interrupted and their leases freed (the next start, or
+     *  another process, resumes them from their last checkpoint); then the transport and the database close.
+     *  The caller exits the process right after, so no in-flight step touches the closed database. */
+    async close(reason = "server shutdown") {
       clearInterval(idleSweep);
+      manager.shutdown(reason);
       await server.close().catch(() => undefined);
-      if (manager.busyCount() === 0) db.close();
+      db.close();
     },
   };
 }

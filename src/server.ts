@@ -32,13 +32,14 @@ async function main(): Promise<void> {
   log.info(`conductor-mcp ${VERSION} serving on stdio`, { db: settings.dbPath, allowedDirs: settings.allowedDirs });
   const recovered = conductor.context.manager.recover();
   if (recovered.length) log.info(`resuming ${recovered.length} run(s) left running by a previous process`);
+  conductor.context.manager.startBackground();
 
   let closing = false;
   const shutdown = (why: string) => {
     if (closing) return;
     closing = true;
     log.info(`shutting down (${why}); running runs resume from their last checkpoint on the next start`);
-    void conductor.close().finally(() => process.exit(0));
+    void conductor.close(why).finally(() => process.exit(0));
   };
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));

@@ -16,8 +16,10 @@ import { FINISHED_STATUSES, type RunRow, type RunStore } from "../storage/run-st
 import type { NewTimelineEvent, TimelineStore } from "../storage/timeline-store.js";
 import type { InputAccess } from "./input-access.js";
 import { buildRunStatus, pendingInterrupts, type PendingInterrupt, type RunStatus, type SnapshotView } from "./run-status.js";
-import { prepareRun, type StartWorkflowArgs } from "./start-request.js";
+import { prepareRun, type RequestLimits, type StartWorkflowArgs } from "./start-request.js";
 import { planResume, type Answer } from "./resume-plan.js";
+import { RunSlots } from "./run-slots.js";
+import type { RunLeases } from "../storage/run-leases.js";
 
 export interface RunManagerDeps {
   runs: RunStore;
@@ -32,6 +34,11 @@ export interface RunManagerDeps {
   clientSamples(): boolean;
   /** Asks the user to decide a pause (MCP elicitation); null when the client cannot, or the user declined. */
   askUser?(runId: string, pause: PendingInterrupt): Promise<HumanDecision | null>;
+  /** Which process drives which run. */
+  leases: RunLeases;
+  /** Runs executing at once; more queue. */
+  maxConcurrentRuns: number;
+  limits?: RequestLimits;
 }
 
 
@@ -42,8 +49,12 @@ export class RunManager {
   private readonly chains = new Map<string, Promise<void>>();
   /** Aborts the in-flight invocation of a run (cancel_run). */
   private readonly aborts = new Map<string, AbortController>();
+  private readonly slots: RunSlots;
+  private heartbeat: NodeJS.Timeout | undefined;
 
-  constructor(private readonly deps: RunManagerDeps) {}
+  constructor(private readonly deps: RunManagerDeps) {
+    this.slots = new RunSlots(deps.maxConcurrentRuns);
+  }
 
   /** The graph needs the manager (for recording events), so it is attached after construction. */
   attach(graph: WorkflowGraph): this {
@@ -67,10 +78,11 @@ export class RunManager {
   async start(args: StartWorkflowArgs): Promise<{ run_id: string; created: boolean }> {
     const runId = args.run_id ?? `run-${randomUUID()}`;
     if (this.deps.runs.get(runId)) return { run_id: runId, created: false };
-    const run = await prepareRun(args, this.deps.inputs, this.deps.clientSamples());
+    const run = await prepareRun(args, this.deps.inputs, this.deps.clientSamples(), this.deps.limits);
     this.deps.checkTasks(run.tasks);
     const created = this.deps.runs.create({ run_id: runId, objective: run.objective, options: { ...run.options, tasks: run.tasks, sync_points: run.sync_points }, executor: run.executor, inputs: run.inline });
     if (!created) return { run_id: runId, created: false };
+    this.deps.leases.claim(runId);
     this.recordEvents(runId, [{ key: "run_started", event: "run_started", data: { tasks: run.tasks.length, executor: run.executor, approvals: run.options.approvals, sync_points: run.sync_points.map((p) => p.name) } }]);
     const input: StateUpdate = {
       workflow_id: runId, objective: run.objective, options: run.options, requested_mode: run.requested_mode,
@@ -134,9 +146,9 @@ export class RunManager {
 
   /** Resumes runs that a previous process left running; paused runs keep waiting for their decision. */
   recover(): string[] {
-    const ids = this.deps.runs.idsWithStatus("running");
+    const ids = this.deps.leases.orphans().filter((id) => !this.isBusy(id) && this.deps.leases.claim(id));
     for (const runId of ids) {
-      this.recordEvents(runId, [{ key: `run_recovered:${randomUUID()}`, event: "run_recovered", data: { pid: process.pid } }]);
+      this.recordEvents(runId, [{ key: `run_recovered:${randomUUID()}`, event: "run_recovered", data: { owner: this.deps.leases.owner.id } }]);
       this.deps.log.info(`resuming run ${runId} from its last checkpoint`);
       this.enqueue(runId, () => this.invoke(runId, null));
     }
@@ -163,24 +175,66 @@ export class RunManager {
     return { configurable: { thread_id: runId }, recursionLimit: 100_000, ...(signal ? { signal } : {}) };
   }
 
+  /**
+   * Starts the background duties: renewing the leases of the runs this process executes, noticing a
+   * cancel_run made by another process, and taking over runs whose process died.
+   */
+  startBackground(): void {
+    const period = Math.max(200, Math.floor(this.deps.leases.leaseMs / 3));
+    this.heartbeat = setInterval(() => {
+      this.deps.leases.renew(this.aborts.keys());
+      for (const [runId, abort] of this.aborts) {
+        if (this.deps.runs.get(runId)?.status === "cancelled") abort.abort(new Error("run cancelled by another process"));
+      }
+      this.recover();
+    }, period);
+    this.heartbeat.unref();
+  }
+
+  /** For a clean exit: runs in flight are recorded as interrupted and their leases freed, so the next start (or another process) resumes them at once. */
+  shutdown(reason: string): string[] {
+    clearInterval(this.heartbeat);
+    const inFlight = [...this.chains.keys()];
+    for (const runId of inFlight) {
+      this.recordEvents(runId, [{ key: `run_interrupted:${randomUUID()}`, event: "run_interrupted", data: { reason } }]);
+    }
+    this.deps.leases.releaseAll();
+    return inFlight;
+  }
+
   private async invoke(runId: string, input: StateUpdate | Command | null): Promise<void> {
-    if (this.deps.runs.get(runId)?.status === "cancelled") return;
+    if (await this.execute(runId, input)) await this.askUserIfWanted(runId);
+  }
+
+  /** One graph invocation under the run's lease and a run slot; then the status is settled. Returns whether it settled. */
+  private async execute(runId: string, input: StateUpdate | Command | null): Promise<boolean> {
+    if (this.deps.runs.get(runId)?.status === "cancelled") return false;
+    if (!this.deps.leases.claim(runId)) {
+      this.deps.log.info(`run ${runId} is driven by another process; not executing it here`);
+      return false;
+    }
+    const ahead = this.slots.queueLength();
+    if (ahead > 0) this.recordEvents(runId, [{ key: `run_queued:${randomUUID()}`, event: "run_queued", data: { ahead, max_concurrent_runs: this.slots.size } }]);
+    const releaseSlot = await this.slots.acquire();
     const abort = new AbortController();
     this.aborts.set(runId, abort);
     try {
       await this.graph.invoke(input as Parameters<WorkflowGraph["invoke"]>[0], this.config(runId, abort.signal));
-      if (this.deps.runs.get(runId)?.status === "cancelled") return;
+      if (this.deps.runs.get(runId)?.status === "cancelled") return false;
       await this.settle(runId);
-      await this.askUserIfWanted(runId);
+      return true;
     } catch (error) {
-      if (this.deps.runs.get(runId)?.status === "cancelled") return;
+      if (this.deps.runs.get(runId)?.status === "cancelled") return false;
       const message = error instanceof Error ? error.message : String(error);
       this.deps.log.error(`run ${runId} failed`, error);
       this.deps.runs.update(runId, { status: "failed", error: message });
       this.deps.onRunEnded(runId);
       this.recordEvents(runId, [{ key: "run_failed", event: "run_failed", data: { error: message } }]);
+      return false;
     } finally {
+      releaseSlot();
       if (this.aborts.get(runId) === abort) this.aborts.delete(runId);
+      if (this.deps.runs.get(runId)?.status !== "running") this.deps.leases.release(runId);
     }
   }
 

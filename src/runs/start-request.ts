@@ -41,8 +41,21 @@ export interface PreparedRun {
   executor: RunExecutor;
 }
 
+export interface RequestLimits {
+  maxTasks: number;
+  maxObjectiveChars: number;
+}
+
+const CONTRACT_LIMITS: RequestLimits = { maxTasks: 500, maxObjectiveChars: 4000 };
+
 /** Normalizes a start request; `clientSamples` says whether the client declared the sampling capability. */
-export async function prepareRun(args: StartWorkflowArgs, inputs: InputAccess, clientSamples = false): Promise<PreparedRun> {
+export async function prepareRun(args: StartWorkflowArgs, inputs: InputAccess, clientSamples = false, limits: RequestLimits = CONTRACT_LIMITS): Promise<PreparedRun> {
+  if (args.tasks.length > limits.maxTasks) {
+    throw new UserError(`the run has ${args.tasks.length} tasks, more than this server's limit of ${limits.maxTasks} (--max-tasks); split it into several runs`);
+  }
+  if (args.objective.length > limits.maxObjectiveChars) {
+    throw new UserError(`the objective has ${args.objective.length} characters, more than this server's limit of ${limits.maxObjectiveChars} (--max-objective-chars); shorten it and put detail in the task descriptions`);
+  }
   const executor = chooseExecutor(args.executor, clientSamples, args.tasks.every((t) => (t.inputs?.length ?? 0) > 0));
   const ids = args.tasks.map((t, i) => t.id ?? `t${i + 1}`);
   const dup = ids.find((id, i) => ids.indexOf(id) !== i);

@@ -94,6 +94,14 @@ const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> 
       CREATE INDEX conductor_agents_by_run ON conductor_agents (run_id, status);
     `,
   },
+  {
+    version: 3,
+    name: "run leases: one process drives a run",
+    sql: `
+      ALTER TABLE conductor_runs ADD COLUMN owner TEXT;
+      ALTER TABLE conductor_runs ADD COLUMN lease_expires_at INTEGER;
+    `,
+  },
 ];
 
 export function openDatabase(file: string): Db {

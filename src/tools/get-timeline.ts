@@ -38,6 +38,9 @@ export function registerGetTimeline(server: McpServer, ctx: ServerContext): void
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   }, async (args) => {
     ctx.manager.requireRun(args.run_id);
+    if (args.limit > ctx.settings.limits.maxTimelinePage) {
+      throw new UserError(`limit ${args.limit} is more than this server's largest page, ${ctx.settings.limits.maxTimelinePage} (--max-timeline-page); page with since and next_since`);
+    }
     if (args.event !== undefined && !(TIMELINE_EVENTS as readonly string[]).includes(args.event)) {
       throw new UserError(`unknown event "${args.event}"; use one of ${TIMELINE_EVENTS.join(", ")}`);
     }

@@ -1,0 +1,76 @@
+/**
+ * Run ownership between server processes sharing one database: a run is driven by the process holding its
+ * lease. A lease is claimed with one conditional UPDATE (free, ours, expired, or held by a process of this
+ * host that no longer exists), renewed by a heartbeat, and released when the run pauses or ends.
+ */
+import os from "node:os";
+import { randomUUID } from "node:crypto";
+import type { Db } from "./database.js";
+
+export interface LeaseOwner {
+  /** `host:pid:random`, unique per process lifetime. */
+  id: string;
+  host: string;
+  pid: number;
+}
+
+export function newOwner(): LeaseOwner {
+  const host = os.hostname();
+  return { id: `${host}:${process.pid}:${randomUUID().slice(0, 8)}`, host, pid: process.pid };
+}
+
+/** True when an owner id names a process of this host that is gone (so its leases can be taken at once). */
+export function isDeadLocalOwner(ownerId: string, host = os.hostname()): boolean {
+  const [ownerHost, pidText] = ownerId.split(":");
+  const pid = Number(pidText);
+  if (ownerHost !== host || !Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
+
+export class RunLeases {
+  private readonly stmts;
+
+  constructor(db: Db, readonly owner: LeaseOwner, readonly leaseMs: number) {
+    this.stmts = {
+      claim: db.prepare(`UPDATE conductor_runs SET owner = @owner, lease_expires_at = @expires
+        WHERE run_id = @run_id AND (owner IS NULL OR owner = @owner OR lease_expires_at < @now OR owner = @dead)`),
+      ownerOf: db.prepare("SELECT owner FROM conductor_runs WHERE run_id = ?"),
+      renew: db.prepare("UPDATE conductor_runs SET lease_expires_at = ? WHERE owner = ? AND run_id = ?"),
+      release: db.prepare("UPDATE conductor_runs SET owner = NULL, lease_expires_at = NULL WHERE run_id = ? AND owner = ?"),
+      releaseAll: db.prepare("UPDATE conductor_runs SET owner = NULL, lease_expires_at = NULL WHERE owner = ?"),
+      orphans: db.prepare(`SELECT run_id, owner, lease_expires_at FROM conductor_runs WHERE status = 'running'
+        AND (owner IS NULL OR owner <> ?) ORDER BY created_at`),
+    };
+  }
+
+  /** Takes the run's lease if it is free, ours, expired or held by a dead local process. */
+  claim(runId: string, now = Date.now()): boolean {
+    const current = (this.stmts.ownerOf.get(runId) as { owner: string | null } | undefined)?.owner ?? null;
+    const dead = current !== null && isDeadLocalOwner(current) ? current : null;
+    return this.stmts.claim.run({ run_id: runId, owner: this.owner.id, expires: now + this.leaseMs, now, dead }).changes === 1;
+  }
+
+  renew(runIds: Iterable<string>, now = Date.now()): void {
+    for (const id of runIds) this.stmts.renew.run(now + this.leaseMs, this.owner.id, id);
+  }
+
+  release(runId: string): void {
+    this.stmts.release.run(runId, this.owner.id);
+  }
+
+  releaseAll(): void {
+    this.stmts.releaseAll.run(this.owner.id);
+  }
+
+  /** Running runs nobody live drives: no owner, an expired lease, or a dead local owner (never our own). */
+  orphans(now = Date.now()): string[] {
+    return (this.stmts.orphans.all(this.owner.id) as Array<{ run_id: string; owner: string | null; lease_expires_at: number | null }>)
+      .filter((r) => r.owner === null || (r.lease_expires_at ?? 0) < now || isDeadLocalOwner(r.owner))
+      .map((r) => r.run_id);
+  }
+}
