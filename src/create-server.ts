@@ -4,7 +4,6 @@
  */
 import { createRequire } from "node:module";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
 import type { Settings } from "./config.js";
 import type { ServerLogger } from "./log.js";
 import { createBuiltinExecutor } from "./agents/executors/builtin.js";
@@ -30,6 +29,7 @@ import type { ServerContext } from "./server-context.js";
 import { openDatabase } from "./storage/database.js";
 import { AgentStore } from "./storage/agent-store.js";
 import { newOwner, RunLeases } from "./storage/run-leases.js";
+import { createCheckpointer } from "./storage/checkpointer.js";
 import { RunStore } from "./storage/run-store.js";
 import { TemplateStore } from "./storage/template-store.js";
 import { TimelineStore } from "./storage/timeline-store.js";
@@ -86,7 +86,7 @@ export function createConductor(settings: Settings, log: ServerLogger): Conducto
     loadInputs,
     recordEvents: (runId, events) => manager.recordEvents(runId, events),
     writeReport: createReportWriter(sample),
-  }, new SqliteSaver(db));
+  }, createCheckpointer(db));
   manager.attach(graph);
 
   const context: ServerContext = { settings, log, manager, runs, timeline, graph, factory, allocations, agents: agentStore };

@@ -21,7 +21,7 @@ export interface SamplingStats {
   perBranch: Record<string, number>;
 }
 
-export async function connectSampling(script: Script, args: string[] = []) {
+export async function connectSampling(script: Script, args: string[] = [], opts: { dbPath?: string; env?: Record<string, string> } = {}) {
   const client = new Client({ name: "scripted-sampler", version: "0.0.0" }, { capabilities: { sampling: {} } });
   const stats: SamplingStats = { requests: 0, responses: 0, maxTokensRequested: 0, promptChars: 0, responseChars: 0, perBranch: {} };
   client.setRequestHandler(CreateMessageRequestSchema, async (request) => {
@@ -40,11 +40,14 @@ export async function connectSampling(script: Script, args: string[] = []) {
     stats.responseChars += answer.length;
     return { role: "assistant", model: "scripted-model-1", stopReason: "endTurn", content: { type: "text", text: answer } };
   });
+  const dbPath = opts.dbPath ?? path.join(tempDir(), "c.db");
   const transport = new StdioClientTransport({
-    command: process.execPath, args: [SERVER, "--db", path.join(tempDir(), "c.db"), "--pool-cpu", "4", "--pool-memory-mb", "4096", ...args], stderr: "pipe",
+    command: process.execPath, args: [SERVER, "--db", dbPath, "--pool-cpu", "4", "--pool-memory-mb", "4096", ...args], stderr: "pipe",
+    env: { ...(process.env as Record<string, string>), ...opts.env },
   });
   await client.connect(transport);
-  return { client, stats, close: () => client.close() };
+  const closed = new Promise<void>((resolve) => { client.onclose = resolve; });
+  return { client, stats, dbPath, pid: transport.pid!, closed, close: () => client.close() };
 }
 
 /** A JSON answer citing a source. */

@@ -1,0 +1,114 @@
+/**
+ * Crash recovery, counting branch executions with a sampling client: SIGKILL between supersteps (a
+ * failpoint kills the server right after a checkpoint), SIGKILL while branches run, and SIGTERM. On
+ * restart the run resumes by itself; branches that finished before the kill are not executed again.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import Database from "better-sqlite3";
+import { call } from "../helpers/server.js";
+import { answer, connectSampling, type Script } from "../helpers/sampling-client.js";
+import { fiveTaskRequest, timeline, type Status, type TimelineEvent } from "../helpers/workflow.js";
+
+const respond: Script = ({ branch_id, user }) => {
+  if (branch_id === null) return "# Report\n\nScripted.";
+  const source = /<source name="([^"]+)">\n(?:#[^\n]*\n+)?([^\n]+)/.exec(user);
+  return answer([[source![2]!, source![1]!]], 0.9);
+};
+
+function executed(perBranch: Record<string, number>): string[] {
+  return Object.keys(perBranch).filter((k) => k !== "report").sort();
+}
+
+function assertCleanTimeline(events: TimelineEvent[]): void {
+  assert.deepEqual(events.map((e) => e.seq), events.map((_, i) => i + 1), "no gaps or duplicates");
+  for (const id of ["t1", "t2", "t3", "t4", "t5"]) {
+    assert.equal(events.filter((e) => e.event === "branch_completed" && e.branch_id === id).length, 1, `${id} completed once`);
+  }
+  assert.equal(events.filter((e) => e.event === "run_completed").length, 1);
+}
+
+/** Waits for the run through start_workflow's idempotent run_id, on the server that resumed it. */
+async function finish(client: Parameters<typeof call>[0], runId: string): Promise<Status> {
+  return call<Status>(client, "start_workflow", fiveTaskRequest({ approvals: [], run_id: runId, wait_seconds: 60 }));
+}
+
+test("SIGKILL between supersteps: the run resumes on restart and finished branches are not run again", async () => {
+  // Checkpoints: input, step 0, then one per superstep: the 8th follows the second sequential branch.
+  const first = await connectSampling(respond, [], { env: { CONDUCTOR_FAILPOINT_KILL_AFTER_CHECKPOINTS: "8" } });
+  await call(first.client, "start_workflow", fiveTaskRequest({ approvals: [], mode: "sequential", run_id: "killed-between", wait_seconds: 0 }));
+  await first.closed;
+  const before = executed(first.stats.perBranch);
+  assert.equal(before.length, 2, `two sequential branches ran before the kill: ${before}`);
+
+  const second = await connectSampling(respond, [], { dbPath: first.dbPath });
+  try {
+    const done = await finish(second.client, "killed-between");
+    assert.equal(done.status, "completed");
+    const after = executed(second.stats.perBranch);
+    assert.deepEqual([...before, ...after].sort(), ["t1", "t2", "t3", "t4", "t5"], `before ${before}, after ${after}: each branch ran once`);
+    const events = await timeline(second.client, "killed-between");
+    assertCleanTimeline(events);
+    assert.equal(events.filter((e) => e.event === "run_recovered").length, 1);
+  } finally {
+    await second.close();
+  }
+});
+
+test("SIGKILL while branches run: the finished ones are kept, the ones in flight run again", async () => {
+  let asked: () => void = () => undefined;
+  const allAsked = new Promise<void>((r) => { asked = r; });
+  let n = 0;
+  const first = await connectSampling((req) => {
+    if (++n === 5) asked();
+    return req.branch_id === "t1" || req.branch_id === "t2" ? respond(req) : "silent";
+  });
+  await call(first.client, "start_workflow", fiveTaskRequest({ approvals: [], mode: "parallel", run_id: "killed-running", wait_seconds: 0 }));
+  await allAsked;
+  const db = new Database(first.dbPath, { readonly: true, fileMustExist: true });
+  const saved = db.prepare("SELECT COUNT(DISTINCT task_id) AS n FROM writes WHERE thread_id = ? AND channel = 'completed_branches'");
+  for (let i = 0; (saved.get("killed-running") as { n: number }).n < 2; i++) {
+    assert.ok(i < 10_000, "t1 and t2 were saved");
+    await new Promise((r) => setImmediate(r));
+  }
+  db.close();
+  process.kill(first.pid, "SIGKILL");
+  await first.closed;
+
+  const second = await connectSampling(respond, [], { dbPath: first.dbPath });
+  try {
+    const done = await finish(second.client, "killed-running");
+    assert.equal(done.status, "completed");
+    assert.deepEqual(executed(second.stats.perBranch), ["t3", "t4", "t5"], "t1 and t2 were not executed again");
+    assertCleanTimeline(await timeline(second.client, "killed-running"));
+  } finally {
+    await second.close();
+  }
+});
+
+test("SIGTERM: branches in flight are recorded as interrupted, and the next start resumes them", async () => {
+  let asked: () => void = () => undefined;
+  const allAsked = new Promise<void>((r) => { asked = r; });
+  let n = 0;
+  const first = await connectSampling(() => { if (++n === 5) asked(); return "silent"; });
+  await call(first.client, "start_workflow", fiveTaskRequest({ approvals: [], mode: "parallel", run_id: "terminated", wait_seconds: 0 }));
+  await allAsked;
+  process.kill(first.pid, "SIGTERM");
+  await first.closed;
+  const db = new Database(first.dbPath, { readonly: true, fileMustExist: true });
+  const row = db.prepare("SELECT status, owner FROM conductor_runs WHERE run_id = 'terminated'").get() as { status: string; owner: string | null };
+  db.close();
+  assert.deepEqual(row, { status: "running", owner: null }, "still running, lease released");
+
+  const second = await connectSampling(respond, [], { dbPath: first.dbPath });
+  try {
+    const done = await finish(second.client, "terminated");
+    assert.equal(done.status, "completed");
+    const events = await timeline(second.client, "terminated");
+    const names = events.map((e) => e.event);
+    assert.ok(names.indexOf("run_interrupted") < names.indexOf("run_recovered"), "interrupted, then recovered");
+    assertCleanTimeline(events);
+  } finally {
+    await second.close();
+  }
+});
