@@ -7,10 +7,12 @@ import { UserError } from "../errors.js";
 import type { ServerContext } from "../server-context.js";
 import { TIMELINE_EVENTS } from "../storage/timeline-store.js";
 
+export const DEFAULT_PAGE = 200;
+
 export const GetTimelineInput = z.object({
   run_id: z.string().min(1).max(128).describe("The run"),
   since: z.number().int().min(0).optional().describe("Return events after this seq (exclusive); pass the previous page's next_since for the next page"),
-  limit: z.number().int().min(1).max(1000).default(200).describe("Events per page"),
+  limit: z.number().int().min(1).max(1000).optional().describe("Events per page (default 200, or the server's largest page if smaller)"),
   event: z.string().max(100).optional().describe(`Only events with this name: ${TIMELINE_EVENTS.join(", ")}`),
 });
 
@@ -38,14 +40,16 @@ export function registerGetTimeline(server: McpServer, ctx: ServerContext): void
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   }, async (args) => {
     ctx.manager.requireRun(args.run_id);
-    if (args.limit > ctx.settings.limits.maxTimelinePage) {
-      throw new UserError(`limit ${args.limit} is more than this server's largest page, ${ctx.settings.limits.maxTimelinePage} (--max-timeline-page); page with since and next_since`);
+    const largest = ctx.settings.limits.maxTimelinePage;
+    if (args.limit !== undefined && args.limit > largest) {
+      throw new UserError(`limit ${args.limit} is more than this server's largest page, ${largest} (--max-timeline-page); page with since and next_since`);
     }
+    const limit = args.limit ?? Math.min(DEFAULT_PAGE, largest);
     if (args.event !== undefined && !(TIMELINE_EVENTS as readonly string[]).includes(args.event)) {
       throw new UserError(`unknown event "${args.event}"; use one of ${TIMELINE_EVENTS.join(", ")}`);
     }
     const since = args.since ?? 0;
-    const events = ctx.timeline.page(args.run_id, since, args.limit, args.event);
+    const events = ctx.timeline.page(args.run_id, since, limit, args.event);
     const out = { run_id: args.run_id, events, next_since: events.at(-1)?.seq ?? since, total: ctx.timeline.total(args.run_id, args.event) };
     const text = events.length === 0
       ? `No events after seq ${since} (${out.total} in all).`
