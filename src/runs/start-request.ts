@@ -23,7 +23,7 @@ export const StartWorkflowInput = z.object({
   max_revisions: z.number().int().min(0).max(10).default(2).describe("Revision rounds before the run gives up"),
   branch_timeout_seconds: z.number().positive().max(86_400).default(300).describe("A branch running longer is recorded as timed out"),
   executor: z.enum(EXECUTOR_NAMES).default("auto").describe("Who does the branch work"),
-  run_id: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, "run ids are 1-128 letters, digits, '_', '.', ':' or '-'").optional()
+  run_id: z.string().regex(/^(?!\.+$)[A-Za-z0-9_.:-]{1,128}$/, "run ids are 1-128 letters, digits, '_', '.', ':' or '-', and not only dots (they name a resource URI)").optional()
     .describe("Idempotency key: starting an existing run_id returns that run"),
   wait_seconds: z.number().min(0).max(300).default(20).describe("How long the call waits for the run to settle"),
   elicit: z.boolean().default(false).describe("Ask the user directly (MCP elicitation: a form with the decision and feedback) when the run pauses, where the client supports it; approve_interrupt still works"),

@@ -24,6 +24,7 @@ describe("tool errors", () => {
     assert.match(await callError(s.client, "start_workflow", { objective: "o", tasks: [research({ type: "poetry" })] }), /type/);
     assert.match(await callError(s.client, "start_workflow", { objective: "o", tasks: [research()], quality_threshold: 2 }), /quality_threshold/);
     assert.match(await callError(s.client, "start_workflow", { objective: "x".repeat(4001), tasks: [research()] }), /objective/);
+    assert.match(await callError(s.client, "start_workflow", { objective: "o", tasks: [research()], run_id: ".." }), /not only dots/, "found by the fuzz test: orchestrator://runs/.. is orchestrator://runs/");
   });
 
   test("start_workflow rejects inconsistent tasks with what to do", async () => {
