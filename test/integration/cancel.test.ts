@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { call, callError, connect } from "../helpers/server.js";
-import { connectSampling } from "../helpers/sampling-client.js";
+import { connectSampling, whenAsked } from "../helpers/sampling-client.js";
 import { fiveTaskRequest, readJson, timeline, type Status } from "../helpers/workflow.js";
 
 type Active = { pool: { used: { cpu: number; memory_mb: number } }; agents: Array<{ run_id: string | null }> };
@@ -33,10 +33,8 @@ test("cancel_run ends a paused run cancelled, releases its agents and keeps its 
 });
 
 test("cancel_run aborts a running run's branches and frees the pool", async () => {
-  let requests = 0;
-  let allAsked: () => void = () => undefined;
-  const asked = new Promise<void>((resolve) => { allAsked = resolve; });
-  const s = await connectSampling(() => { if (++requests === 5) allAsked(); return "silent"; });
+  const { script, asked } = whenAsked(5);
+  const s = await connectSampling(script);
   try {
     const running = await call<Status>(s.client, "start_workflow", fiveTaskRequest({ approvals: [], mode: "parallel", wait_seconds: 0 }));
     assert.equal(running.status, "running");
@@ -55,10 +53,8 @@ test("cancel_run aborts a running run's branches and frees the pool", async () =
 });
 
 test("a client cancelling its waiting start_workflow call cancels the run", async () => {
-  let allAsked: () => void = () => undefined;
-  const asked = new Promise<void>((resolve) => { allAsked = resolve; });
-  let n = 0;
-  const s = await connectSampling(() => { if (++n === 5) allAsked(); return "silent"; });
+  const { script, asked } = whenAsked(5);
+  const s = await connectSampling(script);
   try {
     const abort = new AbortController();
     const waiting = s.client.callTool({ name: "start_workflow", arguments: fiveTaskRequest({ approvals: [], mode: "parallel", run_id: "to-cancel", wait_seconds: 120 }) }, undefined, { signal: abort.signal });

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ResourceUpdatedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { call, callError, connect } from "../helpers/server.js";
-import { answer, connectSampling } from "../helpers/sampling-client.js";
+import { answer, connectSampling, whenAsked } from "../helpers/sampling-client.js";
 import { fiveTaskRequest, readJson, timeline, type Status } from "../helpers/workflow.js";
 
 /** A deterministic shuffle (so a failure can be replayed). */
@@ -59,10 +59,8 @@ test("two processes on one database: runs started on A are approved on B, each d
 });
 
 test("when the process driving a run dies, another process on the same database finishes it", async () => {
-  let asked: () => void = () => undefined;
-  const allAsked = new Promise<void>((r) => { asked = r; });
-  let n = 0;
-  const a = await connectSampling(() => { if (++n === 5) asked(); return "silent"; }, ["--lease-seconds", "2"]);
+  const { script, asked: allAsked } = whenAsked(5);
+  const a = await connectSampling(script, ["--lease-seconds", "2"]);
   const b = await connectSampling(({ branch_id }) => branch_id === null ? "# Report" : answer([[`Finding for ${branch_id}.`, "x"]], 0.9), ["--lease-seconds", "2"], { dbPath: a.dbPath });
   try {
     await call(a.client, "start_workflow", fiveTaskRequest({ approvals: [], mode: "parallel", run_id: "orphan", quality_threshold: 0.1, wait_seconds: 0 }));

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import Database from "better-sqlite3";
 import { call } from "../helpers/server.js";
-import { answer, connectSampling, type Script } from "../helpers/sampling-client.js";
+import { answer, connectSampling, whenAsked, type Script } from "../helpers/sampling-client.js";
 import { fiveTaskRequest, timeline, type Status, type TimelineEvent } from "../helpers/workflow.js";
 
 const respond: Script = ({ branch_id, user }) => {
@@ -56,13 +56,8 @@ test("SIGKILL between supersteps: the run resumes on restart and finished branch
 });
 
 test("SIGKILL while branches run: the finished ones are kept, the ones in flight run again", async () => {
-  let asked: () => void = () => undefined;
-  const allAsked = new Promise<void>((r) => { asked = r; });
-  let n = 0;
-  const first = await connectSampling((req) => {
-    if (++n === 5) asked();
-    return req.branch_id === "t1" || req.branch_id === "t2" ? respond(req) : "silent";
-  });
+  const { script, asked: allAsked } = whenAsked(5, (req) => (req.branch_id === "t1" || req.branch_id === "t2" ? respond(req) : "silent"));
+  const first = await connectSampling(script);
   await call(first.client, "start_workflow", fiveTaskRequest({ approvals: [], mode: "parallel", run_id: "killed-running", wait_seconds: 0 }));
   await allAsked;
   const db = new Database(first.dbPath, { readonly: true, fileMustExist: true });
@@ -87,10 +82,8 @@ test("SIGKILL while branches run: the finished ones are kept, the ones in flight
 });
 
 test("SIGTERM: branches in flight are recorded as interrupted, and the next start resumes them", async () => {
-  let asked: () => void = () => undefined;
-  const allAsked = new Promise<void>((r) => { asked = r; });
-  let n = 0;
-  const first = await connectSampling(() => { if (++n === 5) asked(); return "silent"; });
+  const { script, asked: allAsked } = whenAsked(5);
+  const first = await connectSampling(script);
   await call(first.client, "start_workflow", fiveTaskRequest({ approvals: [], mode: "parallel", run_id: "terminated", wait_seconds: 0 }));
   await allAsked;
   process.kill(first.pid, "SIGTERM");

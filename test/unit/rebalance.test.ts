@@ -2,25 +2,13 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { planRebalance, type RebalanceView } from "../../src/orchestration/rebalance.js";
 import { decideSync } from "../../src/orchestration/sync.js";
-import type { Branch, BranchResult, RunOptions } from "../../src/orchestration/state.js";
+import type { Branch, BranchResult } from "../../src/orchestration/state.js";
+import { branch, options, result as baseResult } from "../helpers/state-factories.js";
 
-function branch(id: string, overrides: Partial<Branch> = {}): Branch {
-  return {
-    branch_id: id, task_id: id, type: "research", priority: "normal", node: "research_branch_gamma",
-    agent: { agent_id: `agent-${id}`, agent_type: "research", parameters: {} }, resources: { cpu: 0.1, memory_mb: 64 },
-    sync_index: 0, status: "dispatched", attempts: 1, retries: 0, last_round: 0, ...overrides,
-  };
-}
-function result(id: string, quality: number, overrides: Partial<BranchResult> = {}): BranchResult {
-  return {
-    branch_id: id, task_id: id, node: "research_branch_gamma", type: "research", status: "success", attempt: 1,
-    agent_id: `agent-${id}`, findings: [],
-    performance: { execution_time: 1, resource_utilization: 0.5, data_quality_score: quality, throughput: 1 },
-    completed_at: "2024-01-01T00:00:00.000Z", ...overrides,
-  };
-}
+const result = (id: string, quality: number, overrides: Partial<BranchResult> = {}) =>
+  baseResult(id, { performance: { execution_time: 1, resource_utilization: 0.5, data_quality_score: quality, throughput: 1 }, ...overrides });
+
 const failed = (id: string, overrides: Partial<BranchResult> = {}) => result(id, 0, { status: "failed", error: "boom", ...overrides });
-const options: RunOptions = { approvals: [], quality_threshold: 0.7, max_revisions: 2, branch_timeout_seconds: 60, retry_attempts: 2 };
 function view(branches: Branch[], results: BranchResult[], current_sync_index = 0): RebalanceView {
   return {
     active_branches: Object.fromEntries(branches.map((b) => [b.branch_id, b])),

@@ -2,22 +2,11 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { branchesAt, isSettled, isSucceeded, planWave, type SchedulingView } from "../../src/orchestration/scheduling.js";
 import type { Branch, BranchResult } from "../../src/orchestration/state.js";
+import { branch as dispatched, result } from "../helpers/state-factories.js";
 
-function branch(id: string, overrides: Partial<Branch> = {}): Branch {
-  return {
-    branch_id: id, task_id: id, type: "research", priority: "normal", node: "research_branch_gamma",
-    agent: { agent_id: `agent-${id}`, agent_type: "research", parameters: {} }, resources: { cpu: 0.1, memory_mb: 64 },
-    sync_index: 0, status: "pending", attempts: 0, retries: 0, last_round: 0, ...overrides,
-  };
-}
-function result(id: string, overrides: Partial<BranchResult> = {}): BranchResult {
-  return {
-    branch_id: id, task_id: id, node: "research_branch_gamma", type: "research", status: "success", attempt: 1,
-    agent_id: `agent-${id}`, findings: [],
-    performance: { execution_time: 1, resource_utilization: 0.5, data_quality_score: 0.8, throughput: 1 },
-    completed_at: "2024-01-01T00:00:00.000Z", ...overrides,
-  };
-}
+/** A branch waiting for dispatch. */
+const branch = (id: string, overrides: Partial<Branch> = {}) => dispatched(id, { status: "pending", attempts: 0, ...overrides });
+
 const done = (id: string, overrides: Partial<Branch> = {}) => branch(id, { status: "dispatched", attempts: 1, ...overrides });
 function view(branches: Branch[], results: BranchResult[], overrides: Partial<SchedulingView> = {}): SchedulingView {
   return {
