@@ -46,11 +46,11 @@ export class AgentFactory {
     return { agent_type: type, version, capabilities: definition.capabilities, created: existing === undefined };
   }
 
-  /** Selects and specializes an agent for the requirements, without creating it. */
-  specify(req: TaskRequirements, context: Record<string, unknown> = {}): Generated {
+  /** Selects and specializes an agent for the requirements, without creating it (pass `templates` to reuse one listing). */
+  specify(req: TaskRequirements, context: Record<string, unknown> = {}, templates: AgentTemplate[] = this.templates.all()): Generated {
     const needed = analyzeCapabilities(req);
-    const selection = selectTemplate(this.templates.all(), needed, this.pool.capacity);
-    const template = this.templates.all().find((t) => t.agent_type === selection.chosen)!;
+    const selection = selectTemplate(templates, needed, this.pool.capacity);
+    const template = templates.find((t) => t.agent_type === selection.chosen)!;
     const scaled = scaleResources(template.resource_requirements, req.detail_level);
     const targets = performanceTargets(req);
     const parameters = specializationParameters(template, req);

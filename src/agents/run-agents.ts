@@ -44,9 +44,10 @@ export function createRunAgents(factory: AgentFactory, allocations: AgentAllocat
         const agent = factory.pinnable(task.agent_id, task.type);
         planned.push({ task_id: task.id, pinned: true, resources: agent.specification.resource_requirements, agent: toRef(agent.agent_id, agent.agent_type, agent.specification.specialization_parameters, agent.specification.instructions) });
       }
+      const templates = factory.listTemplates();
       for (const need of runAgentNeeds(tasks, options.quality_threshold, options.branch_timeout_seconds)) {
         const agentId = `${runId}/${need.task_id ?? "coordinator"}`;
-        const generated = factory.specify(need.requirements, need.task_id ? { run_id: runId, task_id: need.task_id, focus: byTask.get(need.task_id)?.focus ?? null } : { run_id: runId });
+        const generated = factory.specify(need.requirements, need.task_id ? { run_id: runId, task_id: need.task_id, focus: byTask.get(need.task_id)?.focus ?? null } : { run_id: runId }, templates);
         const record = factory.record(agentId, generated, { run_id: runId, task_id: need.task_id, standalone: false });
         planned.push({
           task_id: need.task_id, pinned: false, selection: generated.selection, resources: record.specification.resource_requirements,

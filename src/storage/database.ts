@@ -102,6 +102,21 @@ const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> 
       ALTER TABLE conductor_runs ADD COLUMN lease_expires_at INTEGER;
     `,
   },
+  {
+    version: 4,
+    name: "template statistics as counters (selection must not scan every outcome)",
+    sql: `
+      ALTER TABLE conductor_agent_templates ADD COLUMN runs INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE conductor_agent_templates ADD COLUMN successes INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE conductor_agent_templates ADD COLUMN quality_sum REAL NOT NULL DEFAULT 0;
+      ALTER TABLE conductor_agent_templates ADD COLUMN seconds_sum REAL NOT NULL DEFAULT 0;
+      UPDATE conductor_agent_templates SET
+        runs = (SELECT COUNT(*) FROM conductor_agent_outcomes o WHERE o.agent_type = conductor_agent_templates.agent_type),
+        successes = (SELECT COALESCE(SUM(success), 0) FROM conductor_agent_outcomes o WHERE o.agent_type = conductor_agent_templates.agent_type),
+        quality_sum = (SELECT COALESCE(SUM(quality), 0) FROM conductor_agent_outcomes o WHERE o.agent_type = conductor_agent_templates.agent_type),
+        seconds_sum = (SELECT COALESCE(SUM(seconds), 0) FROM conductor_agent_outcomes o WHERE o.agent_type = conductor_agent_templates.agent_type);
+    `,
+  },
 ];
 
 export function openDatabase(file: string): Db {

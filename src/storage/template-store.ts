@@ -28,6 +28,9 @@ export interface Outcome {
   seconds: number;
 }
 
+/** Outcomes kept per template as performance history (the counters cover all of them). */
+export const HISTORY_KEPT = 1000;
+
 export type StoredDefinition = Omit<TemplateDefinition, "resource_requirements"> & { resource_requirements: Resources };
 
 export class TemplateStore {
@@ -35,10 +38,9 @@ export class TemplateStore {
 
   constructor(private readonly db: Db) {
     this.stmts = {
-      all: db.prepare(`SELECT t.agent_type, t.version, t.definition_json, t.builtin, t.creation_count,
-          COUNT(o.agent_type) AS runs, COALESCE(SUM(o.success), 0) AS successes, AVG(o.quality) AS mean_quality, AVG(o.seconds) AS mean_seconds
-        FROM conductor_agent_templates t LEFT JOIN conductor_agent_outcomes o ON o.agent_type = t.agent_type
-        GROUP BY t.agent_type ORDER BY t.builtin DESC, t.agent_type`),
+      all: db.prepare(`SELECT agent_type, version, definition_json, builtin, creation_count, runs, successes,
+          CASE WHEN runs > 0 THEN quality_sum / runs END AS mean_quality, CASE WHEN runs > 0 THEN seconds_sum / runs END AS mean_seconds
+        FROM conductor_agent_templates ORDER BY builtin DESC, agent_type`),
       get: db.prepare("SELECT agent_type, version, builtin FROM conductor_agent_templates WHERE agent_type = ?"),
       insert: db.prepare(`INSERT INTO conductor_agent_templates (agent_type, version, definition_json, builtin, creation_count, created_at, updated_at)
         VALUES (@agent_type, 1, @definition_json, @builtin, 0, @now, @now)`),
@@ -51,6 +53,10 @@ export class TemplateStore {
       created: db.prepare("UPDATE conductor_agent_templates SET creation_count = creation_count + 1 WHERE agent_type = ?"),
       outcome: db.prepare(`INSERT OR IGNORE INTO conductor_agent_outcomes (agent_type, agent_id, run_id, branch_id, attempt, success, quality, seconds, at)
         VALUES (@agent_type, @agent_id, @run_id, @branch_id, @attempt, @success, @quality, @seconds, @at)`),
+      count: db.prepare(`UPDATE conductor_agent_templates SET runs = runs + 1, successes = successes + @success,
+        quality_sum = quality_sum + @quality, seconds_sum = seconds_sum + @seconds WHERE agent_type = @agent_type`),
+      prune: db.prepare(`DELETE FROM conductor_agent_outcomes WHERE agent_type = ? AND id <= (
+        SELECT id FROM conductor_agent_outcomes WHERE agent_type = ? ORDER BY id DESC LIMIT 1 OFFSET ?)`),
       history: db.prepare(`SELECT agent_id, run_id, branch_id, attempt, success, quality, seconds, at FROM conductor_agent_outcomes
         WHERE agent_type = ? ORDER BY id DESC LIMIT ?`),
     };
@@ -98,10 +104,19 @@ export class TemplateStore {
     this.stmts.created.run(agentType);
   }
 
-  /** Records an agent run once (a repeated key is ignored). Returns whether it was new. */
+  /**
+   * Records an agent run once (a repeated key is ignored) and adds it to its template's counters, in one
+   * transaction. Only the last HISTORY_KEPT outcomes per template are kept as history. Returns whether it was new.
+   */
   recordOutcome(o: Outcome): boolean {
     // '' for a missing run or branch: SQLite treats NULLs as distinct, which would defeat the unique key.
-    return this.stmts.outcome.run({ ...o, run_id: o.run_id ?? "", branch_id: o.branch_id ?? "", success: o.success ? 1 : 0, at: new Date().toISOString() }).changes === 1;
+    const row = { ...o, run_id: o.run_id ?? "", branch_id: o.branch_id ?? "", success: o.success ? 1 : 0, at: new Date().toISOString() };
+    return this.db.transaction(() => {
+      if (this.stmts.outcome.run(row).changes !== 1) return false;
+      this.stmts.count.run(row);
+      this.stmts.prune.run(o.agent_type, o.agent_type, HISTORY_KEPT);
+      return true;
+    }).immediate();
   }
 
   history(agentType: string, limit = 20): Array<Record<string, unknown>> {

@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { openDatabase } from "../../src/storage/database.js";
-import { TemplateStore, type Outcome, type StoredDefinition } from "../../src/storage/template-store.js";
+import { HISTORY_KEPT, TemplateStore, type Outcome, type StoredDefinition } from "../../src/storage/template-store.js";
 import { BUILTIN_TEMPLATES } from "../../src/agents/builtin-templates.js";
 
 function definition(agent_type: string, overrides: Partial<StoredDefinition> = {}): StoredDefinition {
@@ -147,5 +147,24 @@ describe("TemplateStore outcomes", () => {
     assert.equal(h[0]!.agent_id, "agent-1");
     assert.deepEqual(store.history("market_researcher", 2).map((r) => r.attempt), [4, 3]);
     assert.deepEqual(store.history("other_type"), []);
+  });
+});
+
+describe("TemplateStore history", () => {
+  test("history is pruned to HISTORY_KEPT outcomes per template while the counters cover every run", () => {
+    const db = openDatabase(":memory:");
+    const store = new TemplateStore(db);
+    store.save(definition("busy"), false);
+    const total = HISTORY_KEPT + 5;
+    for (let i = 0; i < total; i++) {
+      store.recordOutcome(outcome({ agent_type: "busy", branch_id: `b${i}`, success: i % 5 !== 0, quality: 0.5, seconds: 2 }));
+    }
+    const kept = (db.prepare("SELECT COUNT(*) AS n FROM conductor_agent_outcomes WHERE agent_type = 'busy'").get() as { n: number }).n;
+    assert.equal(kept, HISTORY_KEPT);
+    const t = get(store, "busy");
+    assert.equal(t.runs, total);
+    assert.equal(t.successes, total - Math.ceil(total / 5));
+    assert.equal(t.mean_quality, 0.5);
+    assert.equal(t.mean_seconds, 2);
   });
 });
