@@ -61,8 +61,10 @@ test("SIGKILL while branches run: the finished ones are kept, the ones in flight
   await call(first.client, "start_workflow", fiveTaskRequest({ approvals: [], mode: "parallel", run_id: "killed-running", wait_seconds: 0 }));
   await allAsked;
   const db = new Database(first.dbPath, { readonly: true, fileMustExist: true });
-  const saved = db.prepare("SELECT COUNT(DISTINCT task_id) AS n FROM writes WHERE thread_id = ? AND channel = 'completed_branches'");
-  for (let i = 0; (saved.get("killed-running") as { n: number }).n < 2; i++) {
+  // Branch results written against the latest checkpoint: the superstep in flight (not an earlier one).
+  const saved = db.prepare(`SELECT COUNT(DISTINCT task_id) AS n FROM writes WHERE thread_id = @t AND channel = 'completed_branches'
+    AND checkpoint_id = (SELECT MAX(checkpoint_id) FROM checkpoints WHERE thread_id = @t)`);
+  for (let i = 0; (saved.get({ t: "killed-running" }) as { n: number }).n < 2; i++) {
     assert.ok(i < 10_000, "t1 and t2 were saved");
     await new Promise((r) => setImmediate(r));
   }

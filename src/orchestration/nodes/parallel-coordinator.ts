@@ -31,7 +31,11 @@ export function parallelCoordinatorNode(deps: GraphDeps) {
       events.push({ event: "branch_failed", node: b.node, branch_id, data: { error: reason, attempt } });
     }
     return {
-      update: { active_branches: branches, completed_branches: results, checkpoint_data: { node: "parallel_coordinator", dispatched: plan.dispatch } },
+      update: {
+        active_branches: branches,
+        ...(plan.blocked.length > 0 ? { completed_branches: results } : {}),
+        checkpoint_data: { node: "parallel_coordinator", dispatched: plan.dispatch },
+      },
       events,
     };
   });
