@@ -19,6 +19,7 @@ import { buildWorkflowGraph } from "./orchestration/graph.js";
 import type { Task } from "./orchestration/schemas.js";
 import { registerAgentResources } from "./resources/agent-resources.js";
 import { registerRunResources } from "./resources/run-resources.js";
+import { registerRunView } from "./resources/run-view.js";
 import { enableSubscriptions } from "./resources/subscriptions.js";
 import { registerPlanWorkflowPrompt } from "./prompts/plan-workflow.js";
 import { attachMcpLogging } from "./mcp-logging.js";
@@ -92,6 +93,7 @@ export function createConductor(settings: Settings, log: ServerLogger): Conducto
   const context: ServerContext = { settings, log, manager, runs, timeline, graph, factory, allocations, agents: agentStore };
   registerTools(server, context);
   registerRunResources(server, context);
+  registerRunView(server);
   registerAgentResources(server, context);
   registerPlanWorkflowPrompt(server);
   enableSubscriptions(server, context);

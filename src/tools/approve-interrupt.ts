@@ -3,9 +3,11 @@
  * waits up to `wait_seconds` for the run to settle again.
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { registerAppTool } from "@modelcontextprotocol/ext-apps/server";
 import { z } from "zod";
 import { UserError } from "../errors.js";
 import type { ServerContext } from "../server-context.js";
+import { RUN_VIEW_TOOL_META } from "../resources/run-view.js";
 import { RunStatusShape } from "../runs/run-status.js";
 import { runStatusResult, waitForRun } from "./wait-for-run.js";
 
@@ -26,7 +28,7 @@ export const ApproveInterruptInput = z.object({
 });
 
 export function registerApproveInterrupt(server: McpServer, ctx: ServerContext): void {
-  server.registerTool("approve_interrupt", {
+  registerAppTool(server, "approve_interrupt", {
     title: "Answer a paused workflow",
     description:
       "Resume a run that is waiting at an interrupt (status interrupted; see pending_interrupts in the run's status). " +
@@ -37,6 +39,7 @@ export function registerApproveInterrupt(server: McpServer, ctx: ServerContext):
       "run's status after at most wait_seconds: it may be paused again at the next point, or completed with its report.",
     inputSchema: ApproveInterruptInput,
     outputSchema: RunStatusShape,
+    _meta: RUN_VIEW_TOOL_META,
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   }, async (args, extra) => {
     if (args.branch_results?.length && args.decision !== "approve") {

@@ -3,13 +3,15 @@
  * to settle (pause, finish or fail).
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { registerAppTool } from "@modelcontextprotocol/ext-apps/server";
 import type { ServerContext } from "../server-context.js";
+import { RUN_VIEW_TOOL_META } from "../resources/run-view.js";
 import { RunStatusShape } from "../runs/run-status.js";
 import { StartWorkflowInput } from "../runs/start-request.js";
 import { runStatusResult, waitForRun } from "./wait-for-run.js";
 
 export function registerStartWorkflow(server: McpServer, ctx: ServerContext): void {
-  server.registerTool("start_workflow", {
+  registerAppTool(server, "start_workflow", {
     title: "Start a multi-agent workflow",
     description:
       "Start a durable workflow run: one branch per task (research tasks rank evidence in their inputs; analysis tasks compute " +
@@ -19,6 +21,7 @@ export function registerStartWorkflow(server: McpServer, ctx: ServerContext): vo
       "(pending interrupts, progress, and the report once completed) after at most wait_seconds.",
     inputSchema: StartWorkflowInput,
     outputSchema: RunStatusShape,
+    _meta: RUN_VIEW_TOOL_META,
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   }, async (args, extra) => {
     const { run_id, created } = await ctx.manager.start(args);
