@@ -19,12 +19,17 @@ export function branchNode(name: BranchNodeName, deps: GraphDeps) {
   return defineNode<BranchAssignment>(name, deps, async (assignment, { config }) => {
     const { branch, task, run_id } = assignment;
     const started = performance.now();
-    const timeout = new AbortController();
+    // One controller for the branch, aborted by its timeout or by the run's signal. (Not AbortSignal.any:
+    // on Node 20 it kept ~10 KiB per run alive, measured with bench/leak-probe.ts.)
+    const branchAbort = new AbortController();
     const timer = setTimeout(
-      () => timeout.abort(new BranchTimeoutError(`branch ${branch.branch_id} timed out after ${assignment.timeout_seconds} s`)),
+      () => branchAbort.abort(new BranchTimeoutError(`branch ${branch.branch_id} timed out after ${assignment.timeout_seconds} s`)),
       assignment.timeout_seconds * 1000,
     );
-    const signal = config.signal ? AbortSignal.any([timeout.signal, config.signal]) : timeout.signal;
+    const onRunAbort = () => branchAbort.abort(config.signal?.reason);
+    if (config.signal?.aborted) onRunAbort();
+    else config.signal?.addEventListener("abort", onRunAbort, { once: true });
+    const signal = branchAbort.signal;
     let release: (() => void) | undefined;
     let outcome: BranchOutcome | undefined;
     let error: unknown;
@@ -43,6 +48,7 @@ export function branchNode(name: BranchNodeName, deps: GraphDeps) {
       error = signal.aborted ? signal.reason : e;
     } finally {
       clearTimeout(timer);
+      config.signal?.removeEventListener("abort", onRunAbort);
       release?.();
     }
     const seconds = (performance.now() - started) / 1000;
