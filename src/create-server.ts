@@ -30,7 +30,7 @@ import type { ServerContext } from "./server-context.js";
 import { openDatabase } from "./storage/database.js";
 import { AgentStore } from "./storage/agent-store.js";
 import { newOwner, RunLeases } from "./storage/run-leases.js";
-import { createCheckpointer } from "./storage/checkpointer.js";
+import { createCheckpointer, createCheckpointPruner } from "./storage/checkpointer.js";
 import { RunStore } from "./storage/run-store.js";
 import { TemplateStore } from "./storage/template-store.js";
 import { TimelineStore } from "./storage/timeline-store.js";
@@ -54,10 +54,14 @@ export function createConductor(settings: Settings, log: ServerLogger): Conducto
   const factory = new AgentFactory(new TemplateStore(db), agentStore, pool);
   const allocations = new AgentAllocations(agentStore, pool, log);
   allocations.restore();
+  const pruneCheckpoints = createCheckpointPruner(db);
   const manager = new RunManager({
     runs, timeline, inputs, log,
     checkTasks: (tasks) => tasks.forEach((t) => t.agent_id !== undefined && factory.pinnable(t.agent_id, t.type)),
-    onRunEnded: (runId) => allocations.retireRun(runId),
+    onRunEnded: (runId) => {
+      allocations.retireRun(runId);
+      pruneCheckpoints(runId);
+    },
     clientSamples: () => server.server.getClientCapabilities()?.sampling !== undefined,
     askUser: (runId, pause) => askUserToDecide(server, runId, pause),
     leases: new RunLeases(db, newOwner(), settings.leaseSeconds * 1000),

@@ -44,7 +44,7 @@ export class AgentAllocations {
    * requirements from the pool, waiting (until `signal` aborts) while the pool is full.
    */
   async acquire(agent: AgentRecord, signal: AbortSignal): Promise<() => void> {
-    this.agents.touch(agent.agent_id);
+    if (agent.standalone) this.agents.touch(agent.agent_id); // only standalone agents retire when idle
     const holding = this.held.get(agent.agent_id);
     if (holding) {
       while (holding.busy >= agent.specification.max_concurrent_tasks) {

@@ -103,6 +103,10 @@ export class AgentFactory {
   /** Monitoring: records one agent run (once per run, branch and attempt). */
   recordOutcome(outcome: Outcome): void {
     this.templates.recordOutcome(outcome);
-    this.agents.touch(outcome.agent_id);
+  }
+
+  /** Runs `work` in one database transaction (e.g. recording all of a run's agents at once). */
+  batch<T>(work: () => T): T {
+    return this.templates.transaction(work);
   }
 }

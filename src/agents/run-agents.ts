@@ -32,29 +32,33 @@ export interface RunAgents {
 }
 
 export function createRunAgents(factory: AgentFactory, allocations: AgentAllocations, agents: AgentStore): RunAgents {
+  function plan(runId: string, tasks: Task[], options: RunOptions): PlannedAgent[] {
+    const byTask = new Map(tasks.map((t) => [t.id, t]));
+    const planned: PlannedAgent[] = [];
+    for (const task of tasks) {
+      if (task.agent_id === undefined) continue;
+      const agent = factory.pinnable(task.agent_id, task.type);
+      planned.push({ task_id: task.id, pinned: true, resources: agent.specification.resource_requirements, agent: toRef(agent.agent_id, agent.agent_type, agent.specification.specialization_parameters, agent.specification.instructions) });
+    }
+    const templates = factory.listTemplates();
+    for (const need of runAgentNeeds(tasks, options.quality_threshold, options.branch_timeout_seconds)) {
+      const agentId = `${runId}/${need.task_id ?? "coordinator"}`;
+      const generated = factory.specify(need.requirements, need.task_id ? { run_id: runId, task_id: need.task_id, focus: byTask.get(need.task_id)?.focus ?? null } : { run_id: runId }, templates);
+      const record = factory.record(agentId, generated, { run_id: runId, task_id: need.task_id, standalone: false });
+      planned.push({
+        task_id: need.task_id, pinned: false, selection: generated.selection, resources: record.specification.resource_requirements,
+        agent: toRef(record.agent_id, record.agent_type, record.specification.specialization_parameters, record.specification.instructions),
+      });
+    }
+    return planned;
+  }
+
   return {
     availability() {
       return allocations.pool.availability({ cpu: 0.25, memory_mb: 128 });
     },
     planRun(runId, tasks, options) {
-      const byTask = new Map(tasks.map((t) => [t.id, t]));
-      const planned: PlannedAgent[] = [];
-      for (const task of tasks) {
-        if (task.agent_id === undefined) continue;
-        const agent = factory.pinnable(task.agent_id, task.type);
-        planned.push({ task_id: task.id, pinned: true, resources: agent.specification.resource_requirements, agent: toRef(agent.agent_id, agent.agent_type, agent.specification.specialization_parameters, agent.specification.instructions) });
-      }
-      const templates = factory.listTemplates();
-      for (const need of runAgentNeeds(tasks, options.quality_threshold, options.branch_timeout_seconds)) {
-        const agentId = `${runId}/${need.task_id ?? "coordinator"}`;
-        const generated = factory.specify(need.requirements, need.task_id ? { run_id: runId, task_id: need.task_id, focus: byTask.get(need.task_id)?.focus ?? null } : { run_id: runId }, templates);
-        const record = factory.record(agentId, generated, { run_id: runId, task_id: need.task_id, standalone: false });
-        planned.push({
-          task_id: need.task_id, pinned: false, selection: generated.selection, resources: record.specification.resource_requirements,
-          agent: toRef(record.agent_id, record.agent_type, record.specification.specialization_parameters, record.specification.instructions),
-        });
-      }
-      return planned;
+      return factory.batch(() => plan(runId, tasks, options));
     },
     async acquire(agentId, signal) {
       const agent = agents.get(agentId);

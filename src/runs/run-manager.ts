@@ -28,7 +28,7 @@ export interface RunManagerDeps {
   log: Logger;
   /** Checks a new run's tasks against the agents (pinned agent ids); throws UserError. */
   checkTasks(tasks: Task[]): void;
-  /** Called once a run has ended (completed, failed or cancelled): releases its agents. */
+  /** Called once a run has ended (completed, failed or cancelled): releases its agents, prunes its checkpoints. */
   onRunEnded(runId: string): void;
   /** Whether the connected client declared the sampling capability. */
   clientSamples(): boolean;

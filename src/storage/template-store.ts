@@ -100,6 +100,10 @@ export class TemplateStore {
     }).immediate();
   }
 
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work).immediate();
+  }
+
   countCreation(agentType: string): void {
     this.stmts.created.run(agentType);
   }

@@ -4,8 +4,9 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import Database from "better-sqlite3";
 import { call, connect } from "../helpers/server.js";
-import { fiveTaskRequest, timeline, type Status } from "../helpers/workflow.js";
+import { fiveTaskRequest, readJson, timeline, type Status } from "../helpers/workflow.js";
 
 test("a run paused when the server is SIGKILLed is resumed by a new server process", async () => {
   const first = await connect();
@@ -31,5 +32,23 @@ test("a run paused when the server is SIGKILLed is resumed by a new server proce
     assert.equal(events.filter((e) => e.event === "run_completed").length, 1);
   } finally {
     await second.close();
+  }
+});
+
+test("a finished run keeps only its last checkpoint, and its state stays readable", async () => {
+  const s = await connect();
+  try {
+    const done = await call<Status>(s.client, "start_workflow", fiveTaskRequest({ approvals: [], run_id: "pruned" }));
+    assert.equal(done.status, "completed");
+    const db = new Database(s.dbPath, { readonly: true });
+    const count = (sql: string) => (db.prepare(sql).get("pruned") as { n: number }).n;
+    assert.equal(count("SELECT COUNT(*) AS n FROM checkpoints WHERE thread_id = ?"), 1);
+    assert.equal(count("SELECT COUNT(*) AS n FROM writes WHERE thread_id = ? AND checkpoint_id NOT IN (SELECT checkpoint_id FROM checkpoints WHERE thread_id = 'pruned')"), 0);
+    db.close();
+    const state = await readJson<Status & { completed_branches: Record<string, unknown> }>(s.client, "orchestrator://runs/pruned");
+    assert.equal(Object.keys(state.completed_branches).length, 5);
+    assert.equal(state.result!.quality_score, done.result!.quality_score);
+  } finally {
+    await s.close();
   }
 });
