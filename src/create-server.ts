@@ -34,6 +34,7 @@ import { createCheckpointer, createCheckpointPruner } from "./storage/checkpoint
 import { RunStore } from "./storage/run-store.js";
 import { TemplateStore } from "./storage/template-store.js";
 import { TimelineStore } from "./storage/timeline-store.js";
+import { BranchResultStore } from "./storage/branch-result-store.js";
 import { registerTools } from "./tools/index.js";
 
 export const VERSION: string = (createRequire(import.meta.url)("../package.json") as { version: string }).version;
@@ -48,6 +49,7 @@ export function createConductor(settings: Settings, log: ServerLogger): Conducto
   const db = openDatabase(settings.dbPath);
   const runs = new RunStore(db);
   const timeline = new TimelineStore(db);
+  const results = new BranchResultStore(db);
   const inputs = new InputAccess(settings.allowedDirs, settings.maxInputBytes);
   const pool = new ResourcePool({ cpu: settings.poolCpu, memory_mb: settings.poolMemoryMb });
   const agentStore = new AgentStore(db);
@@ -90,11 +92,12 @@ export function createConductor(settings: Settings, log: ServerLogger): Conducto
     agents: createRunAgents(factory, allocations, agentStore),
     loadInputs,
     recordEvents: (runId, events) => manager.recordEvents(runId, events),
+    results,
     writeReport: createReportWriter(sample),
   }, createCheckpointer(db));
   manager.attach(graph);
 
-  const context: ServerContext = { settings, log, manager, runs, timeline, graph, factory, allocations, agents: agentStore };
+  const context: ServerContext = { settings, log, manager, runs, timeline, graph, factory, allocations, agents: agentStore, results };
   registerTools(server, context);
   registerRunResources(server, context);
   registerRunView(server);

@@ -5,6 +5,7 @@ import type { AgentAllocations } from "./agents/agent-allocations.js";
 import type { AgentFactory } from "./agents/factory.js";
 import type { Settings } from "./config.js";
 import type { AgentStore } from "./storage/agent-store.js";
+import type { BranchResultStore } from "./storage/branch-result-store.js";
 import type { Logger } from "./log.js";
 import type { WorkflowGraph } from "./orchestration/graph.js";
 import type { RunManager } from "./runs/run-manager.js";
@@ -21,4 +22,5 @@ export interface ServerContext {
   factory: AgentFactory;
   allocations: AgentAllocations;
   agents: AgentStore;
+  results: BranchResultStore;
 }

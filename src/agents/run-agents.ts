@@ -26,8 +26,8 @@ export interface RunAgents {
   availability(): { cpu: number; max_concurrent: number };
   /** The run's agents: one per task (a pinned one where the task names agent_id), plus a coordinator for more than two. */
   planRun(runId: string, tasks: Task[], options: RunOptions): PlannedAgent[];
-  /** Resources for one branch of an agent; call the release whatever happens. */
-  acquire(agentId: string, signal: AbortSignal): Promise<() => void>;
+  /** Resources for one branch of an agent, and the agent as its executor needs it; call the release whatever happens. */
+  acquire(agentId: string, signal: AbortSignal): Promise<{ release: () => void; agent: AgentRef }>;
   recordOutcome(outcome: Outcome): void;
 }
 
@@ -64,7 +64,8 @@ export function createRunAgents(factory: AgentFactory, allocations: AgentAllocat
       const agent = agents.get(agentId);
       if (!agent) throw new Error(`agent ${agentId} is not recorded`);
       if (agent.status !== "active") throw new Error(`agent ${agentId} was retired`);
-      return allocations.acquire(agent, signal);
+      const release = await allocations.acquire(agent, signal);
+      return { release, agent: toRef(agent.agent_id, agent.agent_type, agent.specification.specialization_parameters, agent.specification.instructions) };
     },
     recordOutcome(outcome) {
       factory.recordOutcome(outcome);

@@ -6,6 +6,10 @@
  */
 import type { ColumnStatistics } from "./schemas.js";
 import type { BranchResult } from "./state.js";
+import type { BranchFindings } from "../storage/branch-result-store.js";
+
+/** A settled branch with what it found. */
+export type MergeInput = BranchResult & BranchFindings;
 import { round4 } from "./task-analysis.js";
 
 export const QUALITY_WEIGHT = 0.7;
@@ -51,7 +55,7 @@ export function branchWeight(quality: number, seconds: number): number {
 }
 
 /** Merges the settled results of the dispatched branches. */
-export function mergeBranches(results: BranchResult[], partial: boolean): MergeResult {
+export function mergeBranches(results: MergeInput[], partial: boolean): MergeResult {
   const ok = results.filter((r) => r.status === "success");
   const weights = Object.fromEntries(ok.map((r) => [r.branch_id, branchWeight(r.performance.data_quality_score, r.performance.execution_time)]));
   const total = Object.values(weights).reduce((a, b) => a + b, 0);
@@ -73,7 +77,7 @@ export function mergeBranches(results: BranchResult[], partial: boolean): MergeR
   };
 }
 
-function mergeType(results: BranchResult[], weights: Record<string, number>): TypeMerge {
+function mergeType(results: MergeInput[], weights: Record<string, number>): TypeMerge {
   const best = new Map<string, MergedFinding>();
   for (const r of [...results].sort((a, b) => a.branch_id.localeCompare(b.branch_id))) {
     for (const f of r.findings) {

@@ -5,7 +5,7 @@
  */
 import { Annotation } from "@langchain/langgraph";
 import type { AgentRef, RunExecutor } from "../agents/executors/types.js";
-import type { ColumnStatistics, Finding, Task, TextStatistics } from "./schemas.js";
+import type { Task } from "./schemas.js";
 import type { MergeResult } from "./merge.js";
 
 export type BranchNodeName =
@@ -20,7 +20,8 @@ export interface Branch {
   focus?: Task["focus"];
   priority: Task["priority"];
   node: BranchNodeName;
-  agent: AgentRef;
+  /** Who works on it; the agent's parameters and instructions stay in the agent store. */
+  agent: Pick<AgentRef, "agent_id" | "agent_type">;
   resources: { cpu: number; memory_mb: number };
   /** Index into `sync_points`. */
   sync_index: number;
@@ -40,7 +41,7 @@ export interface BranchPerformance {
   throughput: number;
 }
 
-/** A settled branch attempt: its findings, or why it failed. */
+/** A settled branch attempt as the state keeps it: its outcome, not its findings (those are in the branch result store). */
 export interface BranchResult {
   branch_id: string;
   task_id: string;
@@ -49,10 +50,7 @@ export interface BranchResult {
   status: "success" | "failed" | "timed_out";
   attempt: number;
   agent_id: string;
-  findings: Finding[];
-  statistics?: ColumnStatistics[];
-  text_statistics?: TextStatistics[];
-  notes?: string[];
+  findings_count: number;
   performance: BranchPerformance;
   error?: string;
   /** Set when the branch was not run because this dependency failed. */

@@ -33,11 +33,14 @@ export function registerRunResources(server: McpServer, ctx: ServerContext): voi
   }, async (uri, vars) => {
     const id = runId(vars);
     const [status, snapshot] = await Promise.all([ctx.manager.status(id), ctx.manager.snapshot(id)]);
-    const completed = Object.fromEntries(Object.entries(snapshot.values.completed_branches ?? {}).map(([k, r]) => [k, {
-      branch_id: r.branch_id, task_id: r.task_id, node: r.node, status: r.status, attempt: r.attempt, agent_id: r.agent_id,
-      findings: r.findings, performance: r.performance,
-      ...(r.statistics ? { statistics: r.statistics } : {}), ...(r.error ? { error: r.error } : {}),
-    }]));
+    const completed = Object.fromEntries(Object.entries(snapshot.values.completed_branches ?? {}).map(([k, r]) => {
+      const found = ctx.results.get(id, r.branch_id, r.attempt);
+      return [k, {
+        branch_id: r.branch_id, task_id: r.task_id, node: r.node, status: r.status, attempt: r.attempt, agent_id: r.agent_id,
+        findings: found.findings, performance: r.performance,
+        ...(found.statistics ? { statistics: found.statistics } : {}), ...(r.error ? { error: r.error } : {}),
+      }];
+    }));
     const row = ctx.manager.requireRun(id);
     return json(uri, { ...status, objective: row.objective, created_at: row.created_at, updated_at: row.updated_at, tasks: snapshot.values.task_queue ?? (row.options as { tasks?: unknown }).tasks ?? [], completed_branches: completed });
   });

@@ -117,6 +117,19 @@ const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> 
         seconds_sum = (SELECT COALESCE(SUM(seconds), 0) FROM conductor_agent_outcomes o WHERE o.agent_type = conductor_agent_templates.agent_type);
     `,
   },
+  {
+    version: 5,
+    name: "branch findings out of the checkpoints",
+    sql: `
+      CREATE TABLE conductor_branch_results (
+        run_id TEXT NOT NULL,
+        branch_id TEXT NOT NULL,
+        attempt INTEGER NOT NULL,
+        findings_json TEXT NOT NULL,
+        PRIMARY KEY (run_id, branch_id, attempt)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export function openDatabase(file: string): Db {

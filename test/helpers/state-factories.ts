@@ -17,7 +17,7 @@ export function branch(id: string, overrides: Partial<Branch> = {}): Branch {
 export function result(id: string, overrides: Partial<BranchResult> = {}): BranchResult {
   return {
     branch_id: id, task_id: id, node: "research_branch_gamma", type: "research", status: "success", attempt: 1,
-    agent_id: `agent-${id}`, findings: [],
+    agent_id: `agent-${id}`, findings_count: 0,
     performance: { execution_time: 1, resource_utilization: 0.5, data_quality_score: 0.8, throughput: 1 },
     completed_at: "2024-01-01T00:00:00.000Z", ...overrides,
   };

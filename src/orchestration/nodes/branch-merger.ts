@@ -5,12 +5,14 @@ import { mergeBranches } from "../merge.js";
 import type { State } from "../state.js";
 import { defineNode, type GraphDeps } from "./define-node.js";
 
+/** Merges the settled branches, reading the successful ones' findings from the branch result store. */
 export function branchMergerNode(deps: GraphDeps) {
   return defineNode<State>("branch_merger", deps, (state) => {
     const results = Object.values(state.active_branches)
       .filter((b) => b.status === "dispatched")
       .map((b) => state.completed_branches[b.branch_id])
-      .filter((r) => r !== undefined);
+      .filter((r) => r !== undefined)
+      .map((r) => ({ ...r, ...(r.status === "success" ? deps.results.get(state.workflow_id, r.branch_id, r.attempt) : { findings: [] }) }));
     const merge = mergeBranches(results, state.partial);
     return {
       update: {

@@ -34,11 +34,12 @@ export function branchNode(name: BranchNodeName, deps: GraphDeps) {
     let outcome: BranchOutcome | undefined;
     let error: unknown;
     try {
-      release = await deps.agents.acquire(branch.agent.agent_id, signal);
+      const taken = await deps.agents.acquire(branch.agent.agent_id, signal);
+      release = taken.release;
       const inputs = await deps.loadInputs(run_id, task, signal);
       outcome = await abortable(
         deps.executors[assignment.executor].runBranch({
-          run_id, branch_id: branch.branch_id, objective: assignment.objective, task, inputs, agent: branch.agent, signal,
+          run_id, branch_id: branch.branch_id, objective: assignment.objective, task, inputs, agent: taken.agent, signal,
           timeout_seconds: assignment.timeout_seconds,
         }),
         signal,
@@ -55,7 +56,7 @@ export function branchNode(name: BranchNodeName, deps: GraphDeps) {
     const result: BranchResult = {
       branch_id: branch.branch_id, task_id: task.id, node: name, type: task.type, attempt: branch.attempts, agent_id: branch.agent.agent_id,
       status: outcome ? "success" : error instanceof BranchTimeoutError ? "timed_out" : "failed",
-      findings: outcome?.findings ?? [],
+      findings_count: outcome?.findings.length ?? 0,
       performance: {
         execution_time: round4(seconds),
         resource_utilization: branch.resources.cpu,
@@ -64,9 +65,14 @@ export function branchNode(name: BranchNodeName, deps: GraphDeps) {
       },
       completed_at: new Date().toISOString(),
     };
-    if (outcome?.statistics) result.statistics = outcome.statistics;
-    if (outcome?.text_statistics) result.text_statistics = outcome.text_statistics;
-    if (outcome?.notes) result.notes = outcome.notes;
+    if (outcome) {
+      deps.results.put(run_id, branch.branch_id, branch.attempts, {
+        findings: outcome.findings,
+        ...(outcome.statistics ? { statistics: outcome.statistics } : {}),
+        ...(outcome.text_statistics ? { text_statistics: outcome.text_statistics } : {}),
+        ...(outcome.notes ? { notes: outcome.notes } : {}),
+      });
+    }
     if (!outcome) result.error = error instanceof Error ? error.message : String(error);
     deps.agents.recordOutcome({
       agent_type: branch.agent.agent_type, agent_id: branch.agent.agent_id, run_id, branch_id: branch.branch_id, attempt: branch.attempts,
@@ -75,7 +81,7 @@ export function branchNode(name: BranchNodeName, deps: GraphDeps) {
     return {
       update: { completed_branches: { [branch.branch_id]: result }, branch_performance: { [branch.branch_id]: result.performance } },
       events: [outcome
-        ? { event: "branch_completed", node: name, branch_id: branch.branch_id, data: { attempt: branch.attempts, quality: result.performance.data_quality_score, findings: result.findings.length, seconds: result.performance.execution_time } }
+        ? { event: "branch_completed", node: name, branch_id: branch.branch_id, data: { attempt: branch.attempts, quality: result.performance.data_quality_score, findings: result.findings_count, seconds: result.performance.execution_time } }
         : { event: "branch_failed", node: name, branch_id: branch.branch_id, data: { attempt: branch.attempts, status: result.status, error: result.error } }],
     };
   }, (a) => a.branch.branch_id);

@@ -8,6 +8,7 @@ import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { Executor, LoadedInput, RunExecutor } from "../../agents/executors/types.js";
 import type { RunAgents } from "../../agents/run-agents.js";
 import type { NewTimelineEvent } from "../../storage/timeline-store.js";
+import type { BranchFindings } from "../../storage/branch-result-store.js";
 import type { Task } from "../schemas.js";
 import type { StateUpdate } from "../state.js";
 import type { ReportInput } from "../report.js";
@@ -17,6 +18,8 @@ export interface GraphDeps {
   agents: RunAgents;
   loadInputs(runId: string, task: Task, signal: AbortSignal): Promise<LoadedInput[]>;
   recordEvents(runId: string, events: NewTimelineEvent[]): void;
+  /** Keeps what a branch attempt found, out of the checkpoints; and reads it back. */
+  results: { put(runId: string, branchId: string, attempt: number, found: BranchFindings): void; get(runId: string, branchId: string, attempt: number): BranchFindings };
   writeReport(input: ReportInput, executor: RunExecutor): Promise<string>;
 }
 

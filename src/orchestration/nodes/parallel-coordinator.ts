@@ -25,7 +25,7 @@ export function parallelCoordinatorNode(deps: GraphDeps) {
       branches[branch_id] = { ...b, status: "dispatched", attempts: attempt, last_round: state.round };
       results[branch_id] = {
         branch_id, task_id: b.task_id, node: b.node, type: b.type, status: "failed", attempt, agent_id: b.agent.agent_id,
-        findings: [], performance: { execution_time: 0, resource_utilization: 0, data_quality_score: 0, throughput: 0 },
+        findings_count: 0, performance: { execution_time: 0, resource_utilization: 0, data_quality_score: 0, throughput: 0 },
         error: reason, blocked_by: blockedBy, completed_at: now,
       };
       events.push({ event: "branch_failed", node: b.node, branch_id, data: { error: reason, attempt } });

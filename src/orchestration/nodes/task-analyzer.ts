@@ -26,7 +26,7 @@ export function taskAnalyzerNode(deps: GraphDeps) {
       const { agent, resources: need } = agentOf.get(task.id)!;
       branches[task.id] = {
         branch_id: task.id, task_id: task.id, type: task.type, focus: task.focus, priority: task.priority,
-        node: branchNodeFor(task), agent, resources: need, sync_index: syncIndex.get(task.id) ?? 0,
+        node: branchNodeFor(task), agent: { agent_id: agent.agent_id, agent_type: agent.agent_type }, resources: need, sync_index: syncIndex.get(task.id) ?? 0,
         status: "pending", attempts: 0, retries: 0, last_round: 0,
       };
     }
