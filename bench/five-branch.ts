@@ -9,7 +9,7 @@ import path from "node:path";
 import { call, connect } from "../test/helpers/server.js";
 import { openBareGraph } from "./bare-graph.js";
 import { openConductor, parseStart, tempDir } from "./lib/conductor.js";
-import { countTransactions, describeFootprint, readFootprint } from "./lib/footprint.js";
+import { describeFootprint, recordWrites } from "./lib/footprint.js";
 import { fiveBranchRequest } from "./lib/requests.js";
 import { mb, num, row, summarize, type Row } from "./lib/stats.js";
 import { openRawStore, planFromFootprint } from "./storage-limit.js";
@@ -27,9 +27,9 @@ export async function measureFiveBranch(opts: { rounds: number; batch: number; w
   // The footprint of one run, on a conductor of its own (its connection is instrumented while it runs).
   const probe = openConductor(path.join(dir, "footprint"));
   await probe.run(parallel); // warm: templates, statement caches
-  const counter = countTransactions(probe.db);
-  const { runId } = await probe.run(parallel);
-  const footprint = readFootprint(probe.db, runId, counter.stop());
+  const recorder = recordWrites(probe.db);
+  await probe.run(parallel);
+  const footprint = recorder.stop();
   await probe.close(true);
 
   // Each measured server gets its own database: a run's cost grows with the runs before it (docs/benchmarks.md).

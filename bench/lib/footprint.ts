@@ -1,6 +1,6 @@
 /**
- * What one run writes to SQLite: the rows (and their bytes) per table, read back from the server's database
- * after the run, and how many transactions it committed, counted while it ran (see countTransactions).
+ * What one run writes to SQLite: the rows (and their bytes) per table and the transactions it committed,
+ * recorded while it ran (see recordWrites).
  */
 import type Database from "better-sqlite3";
 
@@ -9,7 +9,7 @@ export interface Footprint {
   checkpoints: number[];
   /** One inner array per putWrites call (a transaction per task's writes). */
   writeGroups: number[][];
-  /** The server's own tables: conductor_events, _runs, _inputs, _agents, _agent_outcomes. */
+  /** Every other table written, by name (conductor_events, _runs, _checkpoint_blobs, ...). */
   own: Record<string, number[]>;
   /** Every transaction the run committed (checkpoints + write groups + the server's own). */
   transactions: number;
@@ -17,49 +17,54 @@ export interface Footprint {
 }
 
 /**
- * Counts the transactions committed on `db` until `stop()` (which restores the original and returns the count).
- * better-sqlite3 runs a transaction's BEGIN as a statement, so every statement run while the connection is
- * outside a transaction starts one: a BEGIN (an explicit transaction) or any other write (an autocommit).
+ * Records what a run writes while it runs (a finished run's checkpoints are pruned afterwards, so reading
+ * them back would miss most of it): every transaction committed on `db`, and for every INSERT its table
+ * and the bytes of its arguments. better-sqlite3 runs a transaction's BEGIN as a statement, so a statement
+ * run while the connection is outside a transaction starts one (an explicit BEGIN, or an autocommit write).
  */
-export function countTransactions(db: Database.Database): { stop(): number } {
-  let count = 0;
+export function recordWrites(db: Database.Database): { stop(): Footprint } {
+  let transactions = 0;
+  const rows: Array<{ tx: number; table: string; bytes: number }> = [];
   const statementProto = Object.getPrototypeOf(db.prepare("SELECT 1")) as { run: (...args: unknown[]) => unknown };
   const originalRun = statementProto.run;
-  statementProto.run = function (this: { database: Database.Database }, ...args: unknown[]) {
-    if (this.database === db && !db.inTransaction) count++;
+  statementProto.run = function (this: { database: Database.Database; source: string }, ...args: unknown[]) {
+    if (this.database === db) {
+      if (!db.inTransaction) transactions++;
+      const table = /^\s*INSERT\s+(?:OR\s+\w+\s+)?INTO\s+(\w+)/i.exec(this.source)?.[1];
+      if (table) rows.push({ tx: transactions, table, bytes: argBytes(args) });
+    }
     return originalRun.apply(this, args);
   };
   return {
     stop() {
       statementProto.run = originalRun;
-      return count;
+      const groups = new Map<number, number[]>();
+      const own: Record<string, number[]> = {};
+      const checkpoints: number[] = [];
+      for (const r of rows) {
+        if (r.table === "checkpoints") checkpoints.push(r.bytes);
+        else if (r.table === "writes") groups.set(r.tx, [...(groups.get(r.tx) ?? []), r.bytes]);
+        else (own[r.table] ??= []).push(r.bytes);
+      }
+      const blobBytes = (own.conductor_checkpoint_blobs ?? []).reduce((a, b) => a + b, 0);
+      const checkpointBytes = [...checkpoints, ...[...groups.values()].flat()].reduce((a, b) => a + b, 0) + blobBytes;
+      return { checkpoints, writeGroups: [...groups.values()], own, transactions, checkpointBytes };
     },
   };
 }
 
-const OWN_TABLES = ["conductor_runs", "conductor_inputs", "conductor_events", "conductor_agents", "conductor_agent_outcomes"] as const;
-
-/** Sum of the byte lengths of every column of a row, as SQL. */
-function rowBytes(db: Database.Database, table: string): string {
-  const cols = (db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).map((c) => `COALESCE(length(CAST("${c.name}" AS BLOB)), 8)`);
-  return cols.join(" + ");
+function argBytes(args: unknown[]): number {
+  const values = args.length === 1 && args[0] !== null && typeof args[0] === "object" && !(args[0] instanceof Uint8Array)
+    ? Object.values(args[0] as Record<string, unknown>) : args;
+  return values.reduce<number>((sum, v) => sum + (typeof v === "string" ? Buffer.byteLength(v) : v instanceof Uint8Array ? v.length : 8), 0);
 }
 
-export function readFootprint(db: Database.Database, runId: string, transactions: number): Footprint {
-  const sizes = (sql: string, ...args: unknown[]) => (db.prepare(sql).all(...args) as Array<{ b: number }>).map((r) => r.b);
-  const checkpoints = sizes(`SELECT ${rowBytes(db, "checkpoints")} AS b FROM checkpoints WHERE thread_id = ?`, runId);
-  const writes = db.prepare(`SELECT checkpoint_id || '|' || task_id AS g, ${rowBytes(db, "writes")} AS b FROM writes WHERE thread_id = ?`).all(runId) as Array<{ g: string; b: number }>;
-  const groups = new Map<string, number[]>();
-  for (const w of writes) groups.set(w.g, [...(groups.get(w.g) ?? []), w.b]);
-  const own = Object.fromEntries(OWN_TABLES.map((t) => [t, sizes(`SELECT ${rowBytes(db, t)} AS b FROM ${t} WHERE run_id = ?`, runId)]));
-  return { checkpoints, writeGroups: [...groups.values()], own, transactions, checkpointBytes: checkpointBytes(db, runId) };
-}
-
-/** Checkpoint and pending-write blob bytes of one thread (what the scale table reports). */
+/** Checkpoint, channel-value and pending-write bytes a finished run keeps (after pruning). */
 export function checkpointBytes(db: Database.Database, runId: string): number {
   return (db.prepare(`SELECT
       (SELECT COALESCE(SUM(length(checkpoint) + length(metadata)), 0) FROM checkpoints WHERE thread_id = @id) +
-      (SELECT COALESCE(SUM(length(value)), 0) FROM writes WHERE thread_id = @id) AS b`).get({ id: runId }) as { b: number }).b;
+      (SELECT COALESCE(SUM(length(value)), 0) FROM writes WHERE thread_id = @id) +
+      (SELECT COALESCE(SUM(length(value)), 0) FROM conductor_checkpoint_blobs WHERE thread_id = @id) AS b`).get({ id: runId }) as { b: number }).b;
 }
 
 export function describeFootprint(f: Footprint): { rows: number; bytes: number; transactions: number } {

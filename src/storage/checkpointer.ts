@@ -1,18 +1,20 @@
 /**
- * The checkpointer: LangGraph's SqliteSaver on the server's database, and pruning of finished runs'
+ * The checkpointer: LangGraph's SqliteSaver on the server's database, storing each channel value once per
+ * version (versioned-saver.ts), and pruning of finished runs'
  * checkpoints (a finished run needs only its last one: its final state). With the environment variable
  * CONDUCTOR_FAILPOINT_KILL_AFTER_CHECKPOINTS=N (for crash tests only) the process kills itself with
  * SIGKILL right after its Nth checkpoint is written: a crash exactly between two supersteps.
  */
 import type { RunnableConfig } from "@langchain/core/runnables";
 import type { Checkpoint, CheckpointMetadata } from "@langchain/langgraph-checkpoint";
-import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
+import type { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
+import { VERSIONS_KEY, VersionedSqliteSaver } from "./versioned-saver.js";
 import type { Statement } from "better-sqlite3";
 import type { Db } from "./database.js";
 
 export const KILL_AFTER_CHECKPOINTS = "CONDUCTOR_FAILPOINT_KILL_AFTER_CHECKPOINTS";
 
-class KillingSaver extends SqliteSaver {
+class KillingSaver extends VersionedSqliteSaver {
   private written = 0;
 
   constructor(db: Db, private readonly killAfter: number) {
@@ -28,7 +30,7 @@ class KillingSaver extends SqliteSaver {
 
 export function createCheckpointer(db: Db, env: NodeJS.ProcessEnv = process.env): SqliteSaver {
   const killAfter = Number(env[KILL_AFTER_CHECKPOINTS] ?? "");
-  return Number.isInteger(killAfter) && killAfter > 0 ? new KillingSaver(db, killAfter) : new SqliteSaver(db);
+  return Number.isInteger(killAfter) && killAfter > 0 ? new KillingSaver(db, killAfter) : new VersionedSqliteSaver(db);
 }
 
 /**
@@ -37,18 +39,25 @@ export function createCheckpointer(db: Db, env: NodeJS.ProcessEnv = process.env)
  */
 export function createCheckpointPruner(db: Db): (threadId: string) => number {
   // Prepared on first use: the saver creates its tables lazily, on its first checkpoint.
-  let stmts: { writes: Statement; checkpoints: Statement } | undefined;
+  let stmts: { writes: Statement; checkpoints: Statement; blobs: Statement } | undefined;
   return (threadId) => {
     stmts ??= {
       writes: db.prepare(`DELETE FROM writes WHERE thread_id = @t AND checkpoint_id <
         (SELECT MAX(checkpoint_id) FROM checkpoints WHERE thread_id = @t)`),
       checkpoints: db.prepare(`DELETE FROM checkpoints WHERE thread_id = @t AND checkpoint_id <
         (SELECT MAX(checkpoint_id) FROM checkpoints WHERE thread_id = @t)`),
+      // Channel values no remaining checkpoint refers to.
+      blobs: db.prepare(`DELETE FROM conductor_checkpoint_blobs WHERE thread_id = @t AND NOT EXISTS (
+        SELECT 1 FROM checkpoints c, json_each(CAST(c.checkpoint AS TEXT), '$.channel_values.${VERSIONS_KEY}') j
+        WHERE c.thread_id = @t AND c.checkpoint_ns = conductor_checkpoint_blobs.checkpoint_ns
+          AND j.key = conductor_checkpoint_blobs.channel AND CAST(j.value AS TEXT) = conductor_checkpoint_blobs.version)`),
     };
-    const { writes, checkpoints } = stmts;
+    const { writes, checkpoints, blobs } = stmts;
     return db.transaction(() => {
       writes.run({ t: threadId });
-      return checkpoints.run({ t: threadId }).changes;
+      const pruned = checkpoints.run({ t: threadId }).changes;
+      blobs.run({ t: threadId });
+      return pruned;
     }).immediate();
   };
 }

@@ -1,0 +1,91 @@
+/**
+ * LangGraph's SqliteSaver stores every channel's value in every checkpoint, so a run's checkpoint bytes
+ * grow with (state size x supersteps) even when a superstep changed one channel. This saver stores each
+ * channel value once per version in `conductor_checkpoint_blobs` (the scheme of LangGraph's own Postgres
+ * saver) and keeps only a channel -> version map in the checkpoint row; reads put the values back before
+ * LangGraph sees them. Values are written before the row that refers to them, so a crash between the two
+ * leaves at most an unreferenced blob.
+ */
+import type { RunnableConfig } from "@langchain/core/runnables";
+import type { Checkpoint, CheckpointListOptions, CheckpointMetadata, CheckpointTuple } from "@langchain/langgraph-checkpoint";
+import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
+import type { Statement } from "better-sqlite3";
+
+/** The key, inside a stored checkpoint's channel_values, of its channel -> version map. */
+export const VERSIONS_KEY = "__conductor_channel_versions__";
+
+interface BlobStatements {
+  has: Statement;
+  insert: Statement;
+  get: Statement;
+  deleteThread: Statement;
+}
+
+export class VersionedSqliteSaver extends SqliteSaver {
+  private blobs: BlobStatements | undefined;
+
+  protected override setup(): void {
+    super.setup();
+    if (this.blobs) return;
+    this.db.exec(`CREATE TABLE IF NOT EXISTS conductor_checkpoint_blobs (
+      thread_id TEXT NOT NULL, checkpoint_ns TEXT NOT NULL, channel TEXT NOT NULL, version TEXT NOT NULL,
+      type TEXT NOT NULL, value BLOB, PRIMARY KEY (thread_id, checkpoint_ns, channel, version)) WITHOUT ROWID`);
+    this.blobs = {
+      has: this.db.prepare("SELECT 1 FROM conductor_checkpoint_blobs WHERE thread_id = ? AND checkpoint_ns = ? AND channel = ? AND version = ?"),
+      insert: this.db.prepare("INSERT OR IGNORE INTO conductor_checkpoint_blobs (thread_id, checkpoint_ns, channel, version, type, value) VALUES (?, ?, ?, ?, ?, ?)"),
+      get: this.db.prepare("SELECT type, value FROM conductor_checkpoint_blobs WHERE thread_id = ? AND checkpoint_ns = ? AND channel = ? AND version = ?"),
+      deleteThread: this.db.prepare("DELETE FROM conductor_checkpoint_blobs WHERE thread_id = ?"),
+    };
+  }
+
+  override async put(config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata): Promise<RunnableConfig> {
+    this.setup();
+    const thread = String(config.configurable?.thread_id ?? "");
+    const ns = String(config.configurable?.checkpoint_ns ?? "");
+    const inline: Record<string, unknown> = {};
+    const versions: Record<string, string> = {};
+    for (const [channel, value] of Object.entries(checkpoint.channel_values)) {
+      const version = checkpoint.channel_versions[channel];
+      if (version === undefined) {
+        inline[channel] = value;
+        continue;
+      }
+      versions[channel] = String(version);
+      if (this.blobs!.has.get(thread, ns, channel, versions[channel])) continue; // unchanged since a stored version
+      const [type, bytes] = await this.serde.dumpsTyped(value);
+      this.blobs!.insert.run(thread, ns, channel, versions[channel], type, bytes);
+    }
+    return super.put(config, { ...checkpoint, channel_values: { ...inline, [VERSIONS_KEY]: versions } }, metadata);
+  }
+
+  override async getTuple(config: RunnableConfig): Promise<CheckpointTuple | undefined> {
+    const tuple = await super.getTuple(config);
+    return tuple && this.restore(tuple);
+  }
+
+  override async *list(config: RunnableConfig, options?: CheckpointListOptions): AsyncGenerator<CheckpointTuple> {
+    for await (const tuple of super.list(config, options)) yield await this.restore(tuple);
+  }
+
+  override async deleteThread(threadId: string): Promise<void> {
+    await super.deleteThread(threadId);
+    this.setup();
+    this.blobs!.deleteThread.run(threadId);
+  }
+
+  /** Puts the channel values back into a checkpoint read from its row. */
+  private async restore(tuple: CheckpointTuple): Promise<CheckpointTuple> {
+    const values = tuple.checkpoint.channel_values as Record<string, unknown>;
+    const versions = values[VERSIONS_KEY] as Record<string, string> | undefined;
+    if (!versions) return tuple; // a checkpoint written before this saver
+    delete values[VERSIONS_KEY];
+    const thread = String(tuple.config.configurable?.thread_id ?? "");
+    const ns = String(tuple.config.configurable?.checkpoint_ns ?? "");
+    for (const [channel, version] of Object.entries(versions)) {
+      const row = this.blobs!.get.get(thread, ns, channel, version) as { type: string; value: Uint8Array } | undefined;
+      if (!row) throw new Error(`checkpoint ${tuple.config.configurable?.checkpoint_id} of ${thread} refers to a missing value: ${channel} version ${version}`);
+      values[channel] = await this.serde.loadsTyped(row.type, row.value);
+    }
+    return tuple;
+  }
+}

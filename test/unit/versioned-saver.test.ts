@@ -1,0 +1,65 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
+import { openDatabase } from "../../src/storage/database.js";
+import { createCheckpointPruner } from "../../src/storage/checkpointer.js";
+import { VersionedSqliteSaver } from "../../src/storage/versioned-saver.js";
+
+/** A graph of three steps: a big channel written once, a counter written every step. */
+function graphWith(saver: VersionedSqliteSaver) {
+  const S = Annotation.Root({
+    big: Annotation<string[]>({ reducer: (_a, b) => b, default: () => [] }),
+    n: Annotation<number>({ reducer: (_a, b) => b, default: () => 0 }),
+  });
+  return new StateGraph(S)
+    .addNode("fill", () => ({ big: Array.from({ length: 200 }, (_, i) => `item ${i} `.repeat(10)), n: 1 }))
+    .addNode("two", (s) => ({ n: s.n + 1 }))
+    .addNode("three", (s) => ({ n: s.n + 1 }))
+    .addEdge(START, "fill").addEdge("fill", "two").addEdge("two", "three").addEdge("three", END)
+    .compile({ checkpointer: saver });
+}
+
+describe("VersionedSqliteSaver", () => {
+  test("stores an unchanged channel once, and every checkpoint reads back whole", async () => {
+    const db = openDatabase(":memory:");
+    const saver = new VersionedSqliteSaver(db);
+    const graph = graphWith(saver);
+    const config = { configurable: { thread_id: "t" } };
+    const out = await graph.invoke({}, config);
+    assert.equal(out.n, 3);
+    const bigBlobs = (db.prepare("SELECT COUNT(*) AS n FROM conductor_checkpoint_blobs WHERE thread_id = 't' AND channel = 'big'").get() as { n: number }).n;
+    assert.equal(bigBlobs, 1, "the big channel was written once although three checkpoints follow it");
+    const state = await graph.getState(config);
+    assert.equal(state.values.big.length, 200);
+    assert.equal(state.values.n, 3);
+    const history = [];
+    for await (const s of graph.getStateHistory(config)) history.push(s.values.n ?? 0);
+    assert.deepEqual(history.slice(0, 3), [3, 2, 1], "older checkpoints read back too");
+    const rowBytes = (db.prepare("SELECT MAX(length(checkpoint)) AS n FROM checkpoints WHERE thread_id = 't'").get() as { n: number }).n;
+    assert.ok(rowBytes < 2000, `a checkpoint row holds versions, not values (${rowBytes} bytes)`);
+  });
+
+  test("pruning keeps the last checkpoint whole and deletes the values nothing refers to", async () => {
+    const db = openDatabase(":memory:");
+    const saver = new VersionedSqliteSaver(db);
+    const graph = graphWith(saver);
+    await graph.invoke({}, { configurable: { thread_id: "p" } });
+    const blobs = () => (db.prepare("SELECT COUNT(*) AS n FROM conductor_checkpoint_blobs WHERE thread_id = 'p'").get() as { n: number }).n;
+    const before = blobs();
+    createCheckpointPruner(db)("p");
+    assert.ok(blobs() < before, `${before} -> ${blobs()}`);
+    const state = await graph.getState({ configurable: { thread_id: "p" } });
+    assert.equal(state.values.big.length, 200);
+    assert.equal(state.values.n, 3);
+  });
+
+  test("deleteThread removes its values; a missing value is a clear error", async () => {
+    const db = openDatabase(":memory:");
+    const saver = new VersionedSqliteSaver(db);
+    await graphWith(saver).invoke({}, { configurable: { thread_id: "d" } });
+    db.prepare("DELETE FROM conductor_checkpoint_blobs WHERE channel = 'big'").run();
+    await assert.rejects(saver.getTuple({ configurable: { thread_id: "d" } }), /refers to a missing value: big version/);
+    await saver.deleteThread("d");
+    assert.equal((db.prepare("SELECT COUNT(*) AS n FROM conductor_checkpoint_blobs WHERE thread_id = 'd'").get() as { n: number }).n, 0);
+  });
+});
