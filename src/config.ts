@@ -25,7 +25,17 @@ export interface Settings {
   /** A process that stops renewing its run leases for this long loses them to another process. */
   leaseSeconds: number;
   limits: Limits;
+  /** How clients reach the server: stdio (one client, one principal) or Streamable HTTP. */
+  transport: Transport;
+  /** HTTP only: where to listen. */
+  host: string;
+  port: number;
+  /** HTTP only: the file of bearer tokens (`TOKEN PRINCIPAL` per line); none means no authentication. */
+  authTokensFile: string | undefined;
 }
+
+export const TRANSPORTS = ["stdio", "http"] as const;
+export type Transport = (typeof TRANSPORTS)[number];
 
 /** Limits answered with a clear error (or, for concurrent runs, a queue) when exceeded. */
 export interface Limits {
@@ -48,9 +58,13 @@ export const ENV = {
   maxObjectiveChars: "CONDUCTOR_MAX_OBJECTIVE_CHARS",
   maxTimelinePage: "CONDUCTOR_MAX_TIMELINE_PAGE",
   maxConcurrentRuns: "CONDUCTOR_MAX_CONCURRENT_RUNS",
+  transport: "CONDUCTOR_TRANSPORT",
+  host: "CONDUCTOR_HOST",
+  port: "CONDUCTOR_PORT",
+  authTokens: "CONDUCTOR_AUTH_TOKENS",
 } as const;
 
-export const USAGE = `conductor-mcp: an MCP server (stdio) that runs durable multi-agent workflows.
+export const USAGE = `conductor-mcp: an MCP server (stdio or Streamable HTTP) that runs durable multi-agent workflows.
 
 Usage: conductor-mcp [options]
 
@@ -69,6 +83,12 @@ Options:
   --max-objective-chars N  longest objective, up to 4000 (env ${ENV.maxObjectiveChars}; default: 4000)
   --max-timeline-page N    largest get_timeline page, up to 1000 (env ${ENV.maxTimelinePage}; default: 1000)
   --max-concurrent-runs N  runs executing at once; more wait in a queue (env ${ENV.maxConcurrentRuns}; default: 16)
+  --transport KIND     stdio | http (env ${ENV.transport}; default: stdio)
+  --host HOST          http: the address to listen on (env ${ENV.host}; default: 127.0.0.1); a non-loopback
+                       address needs --auth-tokens
+  --port N             http: the port, 0 for any free one (env ${ENV.port}; default: 3000)
+  --auth-tokens FILE   http: bearer tokens, one "TOKEN PRINCIPAL" per line; each principal sees only its own
+                       runs, agents and templates (env ${ENV.authTokens}; default: none, no authentication)
   --help               print this help and exit
   --version            print the version and exit
 `;
@@ -105,6 +125,10 @@ export function parseCommand(argv: string[], rawEnv: NodeJS.ProcessEnv): ParsedC
         "max-objective-chars": { type: "string" },
         "max-timeline-page": { type: "string" },
         "max-concurrent-runs": { type: "string" },
+        transport: { type: "string" },
+        host: { type: "string" },
+        port: { type: "string" },
+        "auth-tokens": { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean" },
       },
@@ -131,6 +155,18 @@ export function parseCommand(argv: string[], rawEnv: NodeJS.ProcessEnv): ParsedC
     maxTimelinePage: capped("--max-timeline-page", values["max-timeline-page"] ?? env[ENV.maxTimelinePage] ?? "1000", 1000),
     maxConcurrentRuns: positive("--max-concurrent-runs", values["max-concurrent-runs"] ?? env[ENV.maxConcurrentRuns] ?? "16", true),
   };
+  const transport = values.transport ?? env[ENV.transport] ?? "stdio";
+  if (!(TRANSPORTS as readonly string[]).includes(transport)) {
+    throw new SettingsError(`--transport must be one of ${TRANSPORTS.join(", ")}, got "${transport}"`);
+  }
+  const rawPort = values.port ?? env[ENV.port] ?? "3000";
+  const port = Number(rawPort);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SettingsError(`--port must be an integer 0..65535, got "${rawPort}"`);
+  const host = values.host ?? env[ENV.host] ?? "127.0.0.1";
+  const tokens = values["auth-tokens"] ?? env[ENV.authTokens];
+  if (transport === "http" && !tokens && !isLoopback(host)) {
+    throw new SettingsError(`refusing to listen on ${host} without authentication: give --auth-tokens FILE, or listen on 127.0.0.1`);
+  }
   const dirs = values["allow-dir"] ?? (env[ENV.allowDirs] ? env[ENV.allowDirs]!.split(path.delimiter) : []);
   return {
     kind: "serve",
@@ -144,8 +180,18 @@ export function parseCommand(argv: string[], rawEnv: NodeJS.ProcessEnv): ParsedC
       agentIdleSeconds,
       leaseSeconds,
       limits,
+      transport: transport as Transport,
+      host,
+      port,
+      authTokensFile: tokens ? path.resolve(tokens) : undefined,
     },
   };
+}
+
+/** Whether a host name or address only reaches this machine. */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, "").toLowerCase();
+  return h === "localhost" || h === "::1" || /^127(\.\d{1,3}){3}$/.test(h);
 }
 
 function positive(flag: string, raw: string, integer: boolean): number {

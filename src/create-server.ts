@@ -1,9 +1,9 @@
 /**
- * Builds the whole server apart from its transport: storage, checkpointer, executor, graph, run manager,
- * and the MCP server with its tools and resources. `server.ts` only connects it to stdio.
+ * Builds the whole server apart from its transport: storage, checkpointer, executors, graph and run manager,
+ * built once; and, per connected client, an MCP server with the tools and resources acting for its principal
+ * (session-server.ts). `server.ts` connects one to stdio, or serves one per HTTP session.
  */
-import { createRequire } from "node:module";
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Settings } from "./config.js";
 import type { ServerLogger } from "./log.js";
 import { createBuiltinExecutor } from "./agents/executors/builtin.js";
@@ -17,16 +17,12 @@ import { ResourcePool } from "./agents/resource-pool.js";
 import { createRunAgents } from "./agents/run-agents.js";
 import { buildWorkflowGraph } from "./orchestration/graph.js";
 import type { Task } from "./orchestration/schemas.js";
-import { registerAgentResources } from "./resources/agent-resources.js";
-import { registerRunResources } from "./resources/run-resources.js";
-import { registerRunView } from "./resources/run-view.js";
-import { enableSubscriptions } from "./resources/subscriptions.js";
-import { registerPlanWorkflowPrompt } from "./prompts/plan-workflow.js";
-import { attachMcpLogging } from "./mcp-logging.js";
 import { askUserToDecide } from "./runs/ask-user.js";
 import { InputAccess } from "./runs/input-access.js";
 import { RunManager } from "./runs/run-manager.js";
 import type { ServerContext } from "./server-context.js";
+import { createSessionServer } from "./session-server.js";
+import { ClientSessions } from "./sessions/client-sessions.js";
 import { openDatabase } from "./storage/database.js";
 import { AgentStore } from "./storage/agent-store.js";
 import { newOwner, RunLeases } from "./storage/run-leases.js";
@@ -35,13 +31,15 @@ import { RunStore } from "./storage/run-store.js";
 import { TemplateStore } from "./storage/template-store.js";
 import { TimelineStore } from "./storage/timeline-store.js";
 import { BranchResultStore } from "./storage/branch-result-store.js";
-import { registerTools } from "./tools/index.js";
 
-export const VERSION: string = (createRequire(import.meta.url)("../package.json") as { version: string }).version;
+export { VERSION } from "./version.js";
 
 export interface Conductor {
-  server: McpServer;
   context: ServerContext;
+  /** A new MCP server for one client acting for `principal`; connect it to a transport. Closing it ends the session. */
+  connectClient(principal: string): McpServer;
+  /** Whether the database answers (for health checks). */
+  healthy(): boolean;
   close(reason?: string): Promise<void>;
 }
 
@@ -56,16 +54,20 @@ export function createConductor(settings: Settings, log: ServerLogger): Conducto
   const factory = new AgentFactory(new TemplateStore(db), agentStore, pool);
   const allocations = new AgentAllocations(agentStore, pool, log);
   allocations.restore();
+  const sessions = new ClientSessions();
   const pruneCheckpoints = createCheckpointPruner(db);
+  const principalOf = (runId: string) => runs.principalOf(runId) ?? "";
   const manager = new RunManager({
     runs, timeline, inputs, log,
-    checkTasks: (tasks) => tasks.forEach((t) => t.agent_id !== undefined && factory.pinnable(t.agent_id, t.type)),
+    checkTasks: (tasks, principal) => tasks.forEach((t) => t.agent_id !== undefined && factory.pinnable(t.agent_id, t.type, principal)),
     onRunEnded: (runId) => {
       allocations.retireRun(runId);
       pruneCheckpoints(runId);
     },
-    clientSamples: () => server.server.getClientCapabilities()?.sampling !== undefined,
-    askUser: (runId, pause) => askUserToDecide(server, runId, pause),
+    askUser: async (run, pause) => {
+      const session = sessions.forRun(run.run_id, run.principal);
+      return session ? askUserToDecide(session.server, run.run_id, pause) : null;
+    },
     leases: new RunLeases(db, newOwner(), settings.leaseSeconds * 1000),
     maxConcurrentRuns: settings.limits.maxConcurrentRuns,
     limits: settings.limits,
@@ -79,17 +81,14 @@ export function createConductor(settings: Settings, log: ServerLogger): Conducto
       return row;
     }));
 
-  const server = new McpServer({ name: "conductor-mcp", title: "Conductor: durable multi-agent workflows", version: VERSION }, {
-    capabilities: { logging: {} },
-    instructions:
-      "Run multi-agent research and analysis workflows. Call start_workflow with an objective and tasks (each with inputs: " +
-      "inline { name, text } sources or files under an allowed directory). The run pauses at sync points and before its quality " +
-      "gate unless approvals is []; answer with approve_interrupt. Read progress with get_timeline or the orchestrator://runs resources.",
-  });
-  const sample: Sampler = (params, options) => server.server.createMessage(params, options);
+  const sample: Sampler = (runId, params, options) => {
+    const session = sessions.forRun(runId, principalOf(runId));
+    if (!session) return Promise.reject(new Error(`no client of run ${runId}'s principal is connected to answer sampling/createMessage`));
+    return session.server.server.createMessage(params, options);
+  };
   const graph = buildWorkflowGraph({
     executors: { builtin: createBuiltinExecutor(), sampling: createSamplingExecutor(sample), delegate: createDelegateExecutor() },
-    agents: createRunAgents(factory, allocations, agentStore),
+    agents: createRunAgents(factory, allocations, agentStore, principalOf),
     loadInputs,
     recordEvents: (runId, events) => manager.recordEvents(runId, events),
     results,
@@ -97,14 +96,7 @@ export function createConductor(settings: Settings, log: ServerLogger): Conducto
   }, createCheckpointer(db));
   manager.attach(graph);
 
-  const context: ServerContext = { settings, log, manager, runs, timeline, graph, factory, allocations, agents: agentStore, results };
-  registerTools(server, context);
-  registerRunResources(server, context);
-  registerRunView(server);
-  registerAgentResources(server, context);
-  registerPlanWorkflowPrompt(server);
-  enableSubscriptions(server, context);
-  attachMcpLogging(server, log, settings.logLevel);
+  const context: ServerContext = { settings, log, manager, runs, timeline, graph, factory, allocations, agents: agentStore, results, sessions };
 
   const idleSweep = setInterval(() => {
     for (const id of allocations.retireIdle(settings.agentIdleSeconds)) log.info(`retired idle agent ${id}`);
@@ -112,15 +104,22 @@ export function createConductor(settings: Settings, log: ServerLogger): Conducto
   idleSweep.unref();
 
   return {
-    server,
     context,
+    connectClient: (principal) => createSessionServer(context, principal),
+    healthy() {
+      try {
+        return db.prepare("SELECT 1 AS ok").get() !== undefined;
+      } catch {
+        return false;
+      }
+    },
     /** For a clean exit: runs in flight are recorded as interrupted and their leases freed (the next start, or
-     *  another process, resumes them from their last checkpoint); then the transport and the database close.
-     *  The caller exits the process right after, so no in-flight step touches the closed database. */
+     *  another process, resumes them from their last checkpoint); then the clients' connections and the database
+     *  close. The caller exits the process right after, so no in-flight step touches the closed database. */
     async close(reason = "server shutdown") {
       clearInterval(idleSweep);
       manager.shutdown(reason);
-      await server.close().catch(() => undefined);
+      await Promise.all([...sessions.all()].map((s) => s.server.close().catch(() => undefined)));
       db.close();
     },
   };

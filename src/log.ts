@@ -18,12 +18,12 @@ export interface Logger {
 export type LogSink = (level: LogLevel, message: string, data?: unknown) => void;
 
 export interface ServerLogger extends Logger {
-  /** Adds a sink (e.g. MCP logging) that receives every record at or above its own threshold. */
-  attach(sink: LogSink, threshold: () => LogLevel): void;
+  /** Adds a sink (e.g. MCP logging) that receives every record at or above its own threshold; returns its removal. */
+  attach(sink: LogSink, threshold: () => LogLevel): () => void;
 }
 
 export function createStderrLogger(level: LogLevel): ServerLogger {
-  const sinks: Array<{ sink: LogSink; threshold: () => LogLevel }> = [];
+  const sinks = new Set<{ sink: LogSink; threshold: () => LogLevel }>();
   const write = (at: LogLevel, message: string, data?: unknown) => {
     if (ORDER[at] >= ORDER[level]) {
       const suffix = data === undefined ? "" : ` ${safeJson(data)}`;
@@ -38,7 +38,11 @@ export function createStderrLogger(level: LogLevel): ServerLogger {
     info: (m, d) => write("info", m, d),
     warning: (m, d) => write("warning", m, d),
     error: (m, d) => write("error", m, d),
-    attach: (sink, threshold) => void sinks.push({ sink, threshold }),
+    attach: (sink, threshold) => {
+      const entry = { sink, threshold };
+      sinks.add(entry);
+      return () => void sinks.delete(entry);
+    },
   };
 }
 

@@ -1,21 +1,28 @@
 /**
- * MCP logging: server log records become `notifications/message` for the connected client, filtered at the
+ * MCP logging: server log records become `notifications/message` for a connected client, filtered at the
  * level the client chose with `logging/setLevel`, or at the server's --log-level until it chooses one.
+ * A record about a run (its data carries `run_id`) goes only to clients of the run's principal.
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { SetLevelRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import type { LogLevel } from "./config.js";
 import { fromMcpLevel, safeJson, type ServerLogger } from "./log.js";
+import type { SessionContext } from "./server-context.js";
 
-export function attachMcpLogging(server: McpServer, log: ServerLogger, serverLevel: LogLevel): void {
+/** Returns the function that detaches the client from the log. */
+export function attachMcpLogging(server: McpServer, ctx: SessionContext): () => void {
+  const log = ctx.log;
+  const serverLevel: LogLevel = ctx.settings.logLevel;
   let clientLevel: LogLevel | undefined;
   server.server.setRequestHandler(SetLevelRequestSchema, async (request) => {
     clientLevel = fromMcpLevel(request.params.level);
     log.info(`client set the log level to ${request.params.level}`);
     return {};
   });
-  log.attach((level, message, data) => {
+  return log.attach((level, message, data) => {
     if (!server.isConnected()) return;
+    const runId = (data as { run_id?: unknown } | undefined)?.run_id;
+    if (typeof runId === "string" && ctx.runs.principalOf(runId) !== ctx.principal) return;
     const payload = data === undefined ? { message } : { message, data: data instanceof Error ? safeJson(data) : data };
     void server.server.notification({ method: "notifications/message", params: { level, logger: "conductor", data: payload } }).catch(() => undefined);
   }, () => clientLevel ?? serverLevel);

@@ -1,17 +1,24 @@
 #!/usr/bin/env node
 /**
- * Entry point: parse the settings, build the server, serve it over stdio, resume interrupted runs.
- * stdout carries JSON-RPC only; everything else goes to stderr.
+ * Entry point: parse the settings, build the server, serve it over stdio (one client) or Streamable HTTP
+ * (a session per client), resume interrupted runs. stdout carries JSON-RPC only; everything else goes to stderr.
  */
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import { parseCommand, SettingsError, USAGE } from "./config.js";
-import { createConductor, VERSION } from "./create-server.js";
-import { createStderrLogger } from "./log.js";
+import { parseCommand, SettingsError, USAGE, type Settings } from "./config.js";
+import { createConductor, VERSION, type Conductor } from "./create-server.js";
+import { loadTokens } from "./http/auth-tokens.js";
+import { serveHttp } from "./http/http-server.js";
+import { createStderrLogger, type Logger } from "./log.js";
+import { LOCAL_PRINCIPAL } from "./sessions/client-sessions.js";
 
 async function main(): Promise<void> {
   let command;
+  let tokens;
   try {
     command = parseCommand(process.argv.slice(2), process.env);
+    if (command.kind === "serve" && command.settings.transport === "http" && command.settings.authTokensFile) {
+      tokens = loadTokens(command.settings.authTokensFile);
+    }
   } catch (error) {
     if (!(error instanceof SettingsError)) throw error;
     process.stderr.write(`${error.message}\n`);
@@ -28,22 +35,40 @@ async function main(): Promise<void> {
   const { settings } = command;
   const log = createStderrLogger(settings.logLevel);
   const conductor = createConductor(settings, log);
-  await conductor.server.connect(new StdioServerTransport());
-  log.info(`conductor-mcp ${VERSION} serving on stdio`, { db: settings.dbPath, allowedDirs: settings.allowedDirs });
+  let stopTransport: () => Promise<void>;
+  if (settings.transport === "http") {
+    const http = await serveHttp(conductor, settings, tokens, log);
+    stopTransport = http.close;
+    log.info(`conductor-mcp ${VERSION} serving Streamable HTTP on ${http.url}`, {
+      db: settings.dbPath, allowedDirs: settings.allowedDirs, principals: tokens ? [...tokens.principals] : [LOCAL_PRINCIPAL],
+    });
+  } else {
+    await conductor.connectClient(LOCAL_PRINCIPAL).connect(new StdioServerTransport());
+    stopTransport = async () => undefined;
+    log.info(`conductor-mcp ${VERSION} serving on stdio`, { db: settings.dbPath, allowedDirs: settings.allowedDirs });
+  }
+  startRuns(conductor, log);
+  handleShutdown(conductor, settings, stopTransport, log);
+}
+
+function startRuns(conductor: Conductor, log: Logger): void {
   const recovered = conductor.context.manager.recover();
   if (recovered.length) log.info(`resuming ${recovered.length} run(s) left running by a previous process`);
   conductor.context.manager.startBackground();
+}
 
+function handleShutdown(conductor: Conductor, settings: Settings, stopTransport: () => Promise<void>, log: Logger): void {
   let closing = false;
   const shutdown = (why: string) => {
     if (closing) return;
     closing = true;
     log.info(`shutting down (${why}); running runs resume from their last checkpoint on the next start`);
-    void conductor.close(why).finally(() => process.exit(0));
+    void stopTransport().catch(() => undefined).then(() => conductor.close(why)).finally(() => process.exit(0));
   };
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
-  process.stdin.on("end", () => shutdown("stdin closed"));
+  // Over stdio the client closing our stdin is the end of the session; an HTTP server does not read stdin.
+  if (settings.transport === "stdio") process.stdin.on("end", () => shutdown("stdin closed"));
 }
 
 main().catch((error: unknown) => {

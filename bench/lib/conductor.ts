@@ -79,7 +79,7 @@ export function openConductor(dir = tempDir(), opts: { maxTasks?: number } = {})
     conductor, dir, dbPath, db,
     async run(args) {
       const t0 = performance.now();
-      const { run_id } = await manager.start(args);
+      const { run_id } = await manager.start(args, { principal: "local", clientSamples: false });
       await manager.waitForSettle(run_id, 300);
       const ms = performance.now() - t0;
       const row = runs.get(run_id);

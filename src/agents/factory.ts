@@ -25,29 +25,30 @@ export class AgentFactory {
     templates.ensureBuiltins(BUILTIN_TEMPLATES);
   }
 
-  listTemplates(): AgentTemplate[] {
-    return this.templates.all();
+  /** The built-in templates and the principal's own. */
+  listTemplates(principal: string): AgentTemplate[] {
+    return this.templates.all(principal);
   }
 
-  history(agentType: string) {
-    return this.templates.history(agentType);
+  history(principal: string, agentType: string) {
+    return this.templates.history(principal, agentType);
   }
 
-  register(definition: TemplateDefinition, replace: boolean): { agent_type: string; version: number; capabilities: string[]; created: boolean } {
+  register(principal: string, definition: TemplateDefinition, replace: boolean): { agent_type: string; version: number; capabilities: string[]; created: boolean } {
     const type = definition.agent_type;
     if (BUILTIN_TYPES.has(type)) throw new UserError(`"${type}" is a built-in template and cannot be replaced; register your template under another agent_type`);
-    const existing = this.templates.find(type);
+    const existing = this.templates.find(principal, type);
     if (existing && !replace) throw new UserError(`agent template "${type}" exists already (version ${existing.version}); pass replace: true to register a new version`);
     const resources = { ...estimateResources(definition.capabilities), ...definition.resource_requirements };
     if (!this.pool.fits(resources)) {
       throw new UserError(`the template needs cpu ${resources.cpu} and ${resources.memory_mb} MB, more than the pool's whole capacity (cpu ${this.pool.capacity.cpu}, ${this.pool.capacity.memory_mb} MB)`);
     }
-    const version = this.templates.save({ ...definition, resource_requirements: resources }, replace);
+    const version = this.templates.save(principal, { ...definition, resource_requirements: resources }, replace);
     return { agent_type: type, version, capabilities: definition.capabilities, created: existing === undefined };
   }
 
-  /** Selects and specializes an agent for the requirements, without creating it (pass `templates` to reuse one listing). */
-  specify(req: TaskRequirements, context: Record<string, unknown> = {}, templates: AgentTemplate[] = this.templates.all()): Generated {
+  /** Selects and specializes an agent for the requirements from `templates` (the principal's listTemplates), without creating it. */
+  specify(req: TaskRequirements, context: Record<string, unknown>, templates: AgentTemplate[]): Generated {
     const needed = analyzeCapabilities(req);
     const selection = selectTemplate(templates, needed, this.pool.capacity);
     const template = templates.find((t) => t.agent_type === selection.chosen)!;
@@ -77,9 +78,9 @@ export class AgentFactory {
   }
 
   /** Records a generated agent (idempotent for a given id) and counts the creation on its template. */
-  record(agentId: string, generated: Generated, owner: { run_id: string | null; task_id: string | null; standalone: boolean }): AgentRecord {
+  record(agentId: string, generated: Generated, owner: { principal: string; run_id: string | null; task_id: string | null; standalone: boolean }): AgentRecord {
     if (this.agents.insert({ agent_id: agentId, agent_type: generated.specification.agent_type, specification: generated.specification, ...owner })) {
-      this.templates.countCreation(generated.specification.agent_type);
+      this.templates.countCreation(owner.principal, generated.specification.agent_type);
     }
     return this.agents.get(agentId)!;
   }
@@ -88,10 +89,17 @@ export class AgentFactory {
     return `${agentType}-${randomUUID().slice(0, 8)}`;
   }
 
-  /** A generated agent a task may pin with `agent_id`: it must exist, be active and cover the capability. */
-  pinnable(agentId: string, capability: string): AgentRecord {
+  /** An agent of the principal's; another's is the same error as an unknown one. */
+  requireAgent(agentId: string, principal: string): AgentRecord {
     const agent = this.agents.get(agentId);
-    if (!agent || agent.status !== "active" || !agent.standalone) {
+    if (!agent || agent.principal !== principal) throw new UserError(`unknown agent_id "${agentId}"; see orchestrator://agents/active`);
+    return agent;
+  }
+
+  /** A generated agent of the principal's a task may pin with `agent_id`: it must exist, be active and cover the capability. */
+  pinnable(agentId: string, capability: string, principal: string): AgentRecord {
+    const agent = this.agents.get(agentId);
+    if (!agent || agent.principal !== principal || agent.status !== "active" || !agent.standalone) {
       throw new UserError(`agent_id "${agentId}" is not an active generated agent; generate one with generate_agent, and see orchestrator://agents/active`);
     }
     if (!agent.specification.capabilities.includes(capability as never)) {

@@ -28,23 +28,25 @@ export interface RunAgents {
   planRun(runId: string, tasks: Task[], options: RunOptions): PlannedAgent[];
   /** Resources for one branch of an agent, and the agent as its executor needs it; call the release whatever happens. */
   acquire(agentId: string, signal: AbortSignal): Promise<{ release: () => void; agent: AgentRef }>;
-  recordOutcome(outcome: Outcome): void;
+  recordOutcome(outcome: Omit<Outcome, "principal">): void;
 }
 
-export function createRunAgents(factory: AgentFactory, allocations: AgentAllocations, agents: AgentStore): RunAgents {
+/** `principalOf` names who a run belongs to: its agents are theirs, chosen from their templates. */
+export function createRunAgents(factory: AgentFactory, allocations: AgentAllocations, agents: AgentStore, principalOf: (runId: string) => string): RunAgents {
   function plan(runId: string, tasks: Task[], options: RunOptions): PlannedAgent[] {
+    const principal = principalOf(runId);
     const byTask = new Map(tasks.map((t) => [t.id, t]));
     const planned: PlannedAgent[] = [];
     for (const task of tasks) {
       if (task.agent_id === undefined) continue;
-      const agent = factory.pinnable(task.agent_id, task.type);
+      const agent = factory.pinnable(task.agent_id, task.type, principal);
       planned.push({ task_id: task.id, pinned: true, resources: agent.specification.resource_requirements, agent: toRef(agent.agent_id, agent.agent_type, agent.specification.specialization_parameters, agent.specification.instructions) });
     }
-    const templates = factory.listTemplates();
+    const templates = factory.listTemplates(principal);
     for (const need of runAgentNeeds(tasks, options.quality_threshold, options.branch_timeout_seconds)) {
       const agentId = `${runId}/${need.task_id ?? "coordinator"}`;
       const generated = factory.specify(need.requirements, need.task_id ? { run_id: runId, task_id: need.task_id, focus: byTask.get(need.task_id)?.focus ?? null } : { run_id: runId }, templates);
-      const record = factory.record(agentId, generated, { run_id: runId, task_id: need.task_id, standalone: false });
+      const record = factory.record(agentId, generated, { principal, run_id: runId, task_id: need.task_id, standalone: false });
       planned.push({
         task_id: need.task_id, pinned: false, selection: generated.selection, resources: record.specification.resource_requirements,
         agent: toRef(record.agent_id, record.agent_type, record.specification.specialization_parameters, record.specification.instructions),
@@ -68,7 +70,7 @@ export function createRunAgents(factory: AgentFactory, allocations: AgentAllocat
       return { release, agent: toRef(agent.agent_id, agent.agent_type, agent.specification.specialization_parameters, agent.specification.instructions) };
     },
     recordOutcome(outcome) {
-      factory.recordOutcome(outcome);
+      factory.recordOutcome({ ...outcome, principal: outcome.run_id !== null ? principalOf(outcome.run_id) : agents.get(outcome.agent_id)?.principal ?? "" });
     },
   };
 }

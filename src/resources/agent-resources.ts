@@ -2,9 +2,10 @@
  * The agent resources: registered templates with what they learned, and the active agents with the pool.
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { ServerContext } from "../server-context.js";
+import type { SessionContext } from "../server-context.js";
 
-export function registerAgentResources(server: McpServer, ctx: ServerContext): void {
+/** The client sees the built-in templates, and its principal's own templates and agents. */
+export function registerAgentResources(server: McpServer, ctx: SessionContext): void {
   const json = (uri: URL, value: unknown) => ({ contents: [{ uri: uri.href, mimeType: "application/json", text: JSON.stringify(value, null, 2) }] });
 
   server.registerResource("agent_templates", "orchestrator://agents/templates", {
@@ -12,7 +13,7 @@ export function registerAgentResources(server: McpServer, ctx: ServerContext): v
     description: "Every agent template (built-in and registered): capabilities, executor, resources, version, creation count, success rate and recent runs",
     mimeType: "application/json",
   }, async (uri) => json(uri, {
-    templates: ctx.factory.listTemplates().map((t) => ({ ...t, performance_history: ctx.factory.history(t.agent_type) })),
+    templates: ctx.factory.listTemplates(ctx.principal).map((t) => ({ ...t, performance_history: ctx.factory.history(ctx.principal, t.agent_type) })),
   }));
 
   server.registerResource("active_agents", "orchestrator://agents/active", {
@@ -21,7 +22,7 @@ export function registerAgentResources(server: McpServer, ctx: ServerContext): v
     mimeType: "application/json",
   }, async (uri) => json(uri, {
     pool: { capacity: ctx.allocations.pool.capacity, used: ctx.allocations.pool.usage(), free: ctx.allocations.pool.free() },
-    agents: ctx.agents.active().map((a) => ({
+    agents: ctx.agents.active(ctx.principal).map((a) => ({
       agent_id: a.agent_id, agent_type: a.agent_type, run_id: a.run_id, task_id: a.task_id, standalone: a.standalone,
       requirements: a.specification.resource_requirements, allocated: ctx.allocations.allocationOf(a.agent_id),
       created_at: a.created_at, last_used_at: a.last_used_at,

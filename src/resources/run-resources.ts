@@ -3,28 +3,29 @@
  * The per-run URIs are resource templates that list and complete run ids.
  */
 import { ResourceTemplate, type McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { ServerContext } from "../server-context.js";
+import type { SessionContext } from "../server-context.js";
 import { runGraphMermaid } from "./run-graph.js";
 
 const RUNS_URI = "orchestrator://runs";
 
-export function registerRunResources(server: McpServer, ctx: ServerContext): void {
+/** The client sees its principal's runs only; another principal's run id is an unknown one. */
+export function registerRunResources(server: McpServer, ctx: SessionContext): void {
   const list = async () => ({
-    resources: ctx.runs.list().map((r) => ({
+    resources: ctx.runs.list(ctx.principal).map((r) => ({
       uri: `${RUNS_URI}/${r.run_id}`, name: r.run_id, title: `${r.status}: ${r.objective.slice(0, 80)}`, mimeType: "application/json",
     })),
   });
-  const complete = { run_id: (value: string) => ctx.runs.idsStartingWith(value) };
+  const complete = { run_id: (value: string) => ctx.runs.idsStartingWith(ctx.principal, value) };
   const runId = (vars: Record<string, string | string[]>) => {
     const id = decodeURIComponent(String(vars.run_id));
-    ctx.manager.requireRun(id);
+    ctx.manager.requireRun(id, ctx.principal);
     return id;
   };
   const json = (uri: URL, value: unknown) => ({ contents: [{ uri: uri.href, mimeType: "application/json", text: JSON.stringify(value, null, 2) }] });
 
   server.registerResource("runs", RUNS_URI, {
     title: "Workflow runs", description: "Every run, newest first: id, status, objective, created_at, updated_at", mimeType: "application/json",
-  }, async (uri) => json(uri, { runs: ctx.runs.list() }));
+  }, async (uri) => json(uri, { runs: ctx.runs.list(ctx.principal) }));
 
   server.registerResource("run", new ResourceTemplate(`${RUNS_URI}/{run_id}`, { list, complete }), {
     title: "Workflow run state",
@@ -41,7 +42,7 @@ export function registerRunResources(server: McpServer, ctx: ServerContext): voi
         ...(found.statistics ? { statistics: found.statistics } : {}), ...(r.error ? { error: r.error } : {}),
       }];
     }));
-    const row = ctx.manager.requireRun(id);
+    const row = ctx.manager.requireRun(id, ctx.principal);
     return json(uri, { ...status, objective: row.objective, created_at: row.created_at, updated_at: row.updated_at, tasks: snapshot.values.task_queue ?? (row.options as { tasks?: unknown }).tasks ?? [], completed_branches: completed });
   });
 

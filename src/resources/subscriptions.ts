@@ -5,16 +5,25 @@
  * per URI.
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { SubscribeRequestSchema, UnsubscribeRequestSchema } from "@modelcontextprotocol/sdk/types.js";
-import type { ServerContext } from "../server-context.js";
+import { ErrorCode, McpError, SubscribeRequestSchema, UnsubscribeRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import type { SessionContext } from "../server-context.js";
 
-export function enableSubscriptions(server: McpServer, ctx: ServerContext): void {
+const RUN_URI = /^orchestrator:\/\/runs\/([^/]+)(?:\/(?:timeline|graph))?$/;
+
+/** Wires subscriptions for one client: only to its principal's runs. Returns the function that unwires them. */
+export function enableSubscriptions(server: McpServer, ctx: SessionContext): () => void {
   const subscribed = new Set<string>();
   const pending = new Set<string>();
   let flushing = false;
 
   server.server.registerCapabilities({ resources: { subscribe: true, listChanged: true } });
   server.server.setRequestHandler(SubscribeRequestSchema, async (request) => {
+    const run = RUN_URI.exec(request.params.uri);
+    try {
+      if (run) ctx.manager.requireRun(decodeURIComponent(run[1]!), ctx.principal);
+    } catch (error) {
+      throw new McpError(ErrorCode.InvalidParams, (error as Error).message);
+    }
     subscribed.add(request.params.uri);
     return {};
   });
@@ -36,11 +45,19 @@ export function enableSubscriptions(server: McpServer, ctx: ServerContext): void
     }
   };
 
-  ctx.manager.events.on("changed", (runId: string) => {
+  const mine = (runId: string) => ctx.runs.principalOf(runId) === ctx.principal;
+  const onChanged = (runId: string) => {
+    if (subscribed.size === 0 || !mine(runId)) return;
     const run = `orchestrator://runs/${runId}`;
     touch([run, `${run}/timeline`, `${run}/graph`, "orchestrator://runs", "orchestrator://agents/active"]);
-  });
-  ctx.manager.events.on("created", () => {
-    if (server.isConnected()) server.sendResourceListChanged();
-  });
+  };
+  const onCreated = (runId: string) => {
+    if (server.isConnected() && mine(runId)) server.sendResourceListChanged();
+  };
+  ctx.manager.events.on("changed", onChanged);
+  ctx.manager.events.on("created", onCreated);
+  return () => {
+    ctx.manager.events.off("changed", onChanged);
+    ctx.manager.events.off("created", onCreated);
+  };
 }

@@ -26,14 +26,12 @@ export interface RunManagerDeps {
   timeline: TimelineStore;
   inputs: InputAccess;
   log: Logger;
-  /** Checks a new run's tasks against the agents (pinned agent ids); throws UserError. */
-  checkTasks(tasks: Task[]): void;
+  /** Checks a new run's tasks against the principal's agents (pinned agent ids); throws UserError. */
+  checkTasks(tasks: Task[], principal: string): void;
   /** Called once a run has ended (completed, failed or cancelled): releases its agents, prunes its checkpoints. */
   onRunEnded(runId: string): void;
-  /** Whether the connected client declared the sampling capability. */
-  clientSamples(): boolean;
-  /** Asks the user to decide a pause (MCP elicitation); null when the client cannot, or the user declined. */
-  askUser?(runId: string, pause: PendingInterrupt): Promise<HumanDecision | null>;
+  /** Asks the run's user to decide a pause (MCP elicitation); null when the client cannot, or the user declined. */
+  askUser?(run: RunRow, pause: PendingInterrupt): Promise<HumanDecision | null>;
   /** Which process drives which run. */
   leases: RunLeases;
   /** Runs executing at once; more queue. */
@@ -41,6 +39,12 @@ export interface RunManagerDeps {
   limits?: RequestLimits;
 }
 
+
+/** Who starts a run: the principal it will belong to, and whether their client can sample (for executor auto). */
+export interface RunOrigin {
+  principal: string;
+  clientSamples: boolean;
+}
 
 export class RunManager {
   /** Emits `changed` (runId) on every new timeline event or status change, `settled` (runId) when idle. */
@@ -75,28 +79,39 @@ export class RunManager {
     return this.chains.size;
   }
 
-  async start(args: StartWorkflowArgs): Promise<{ run_id: string; created: boolean }> {
+  async start(args: StartWorkflowArgs, origin: RunOrigin): Promise<{ run_id: string; created: boolean }> {
     const runId = args.run_id ?? `run-${randomUUID()}`;
-    if (this.deps.runs.get(runId)) return { run_id: runId, created: false };
-    const run = await prepareRun(args, this.deps.inputs, this.deps.clientSamples(), this.deps.limits);
-    this.deps.checkTasks(run.tasks);
-    const created = this.deps.runs.create({ run_id: runId, objective: run.objective, options: { ...run.options, tasks: run.tasks, sync_points: run.sync_points }, executor: run.executor, inputs: run.inline });
-    if (!created) return { run_id: runId, created: false };
+    if (this.existing(runId, origin.principal)) return { run_id: runId, created: false };
+    const run = await prepareRun(args, this.deps.inputs, origin.clientSamples, this.deps.limits);
+    this.deps.checkTasks(run.tasks, origin.principal);
+    const created = this.deps.runs.create({ run_id: runId, principal: origin.principal, objective: run.objective, options: { ...run.options, tasks: run.tasks, sync_points: run.sync_points }, executor: run.executor, inputs: run.inline });
+    if (!created) {
+      this.existing(runId, origin.principal); // started at the same moment by another call: theirs or a taken id
+      return { run_id: runId, created: false };
+    }
     this.deps.leases.claim(runId);
     this.recordEvents(runId, [{ key: "run_started", event: "run_started", data: { tasks: run.tasks.length, executor: run.executor, approvals: run.options.approvals, sync_points: run.sync_points.map((p) => p.name) } }]);
     const input: StateUpdate = {
       workflow_id: runId, objective: run.objective, options: run.options, requested_mode: run.requested_mode,
       task_queue: run.tasks, sync_points: run.sync_points, branch_dependencies: run.dependencies,
     };
-    this.deps.log.info(`run ${runId} started: ${run.tasks.length} tasks, executor ${run.executor}, approvals [${run.options.approvals.join(", ")}]`);
+    this.deps.log.info(`run ${runId} started: ${run.tasks.length} tasks, executor ${run.executor}, approvals [${run.options.approvals.join(", ")}]`, { run_id: runId });
     this.events.emit("created", runId);
     this.enqueue(runId, () => this.invoke(runId, input));
     return { run_id: runId, created: true };
   }
 
+  /** Whether `runId` names a run of `principal` already; a run of another principal is a taken id (UserError). */
+  private existing(runId: string, principal: string): boolean {
+    const owner = this.deps.runs.principalOf(runId);
+    if (owner === undefined) return false;
+    if (owner !== principal) throw new UserError(`run_id "${runId}" cannot be used; leave run_id out to get a fresh one, or choose another`);
+    return true;
+  }
+
   /** Answers a pending interrupt and resumes the run in the background. Throws UserError when it cannot. */
-  async resume(runId: string, answer: Answer): Promise<void> {
-    const row = this.requireRun(runId);
+  async resume(runId: string, answer: Answer, principal: string): Promise<void> {
+    const row = this.requireRun(runId, principal);
     if (FINISHED_STATUSES.has(row.status)) throw new UserError(`run "${runId}" is ${row.status}; there is nothing to approve`);
     if (row.status === "running" || this.isBusy(runId)) {
       throw new UserError(`run "${runId}" is running, not waiting at an interrupt; wait for it with approve_interrupt later or read orchestrator://runs/${runId}`);
@@ -112,8 +127,10 @@ export class RunManager {
     this.enqueue(runId, () => this.invoke(runId, command!));
   }
 
+  /** The status of a run the caller may see (check it with requireRun first). */
   async status(runId: string): Promise<RunStatus> {
-    const row = this.requireRun(runId);
+    const row = this.deps.runs.get(runId);
+    if (!row) throw unknownRun(runId);
     return buildRunStatus(row, await this.snapshot(runId), this.deps.timeline.total(runId));
   }
 
@@ -123,9 +140,10 @@ export class RunManager {
     return { values: s.values as Partial<State>, tasks: s.tasks };
   }
 
-  requireRun(runId: string): RunRow {
+  /** The run's row; an unknown run, or one of another principal, is the same UserError. */
+  requireRun(runId: string, principal: string): RunRow {
     const row = this.deps.runs.get(runId);
-    if (!row) throw unknownRun(runId);
+    if (!row || row.principal !== principal) throw unknownRun(runId);
     return row;
   }
 
@@ -149,7 +167,7 @@ export class RunManager {
     const ids = this.deps.leases.orphans().filter((id) => !this.isBusy(id) && this.deps.leases.claim(id));
     for (const runId of ids) {
       this.recordEvents(runId, [{ key: `run_recovered:${randomUUID()}`, event: "run_recovered", data: { owner: this.deps.leases.owner.id } }]);
-      this.deps.log.info(`resuming run ${runId} from its last checkpoint`);
+      this.deps.log.info(`resuming run ${runId} from its last checkpoint`, { run_id: runId });
       this.enqueue(runId, () => this.invoke(runId, null));
     }
     return ids;
@@ -160,8 +178,8 @@ export class RunManager {
    * it), then the in-flight invocation is aborted (branches see their signal abort), the run's agents are
    * released, and the timeline is kept. Throws UserError for a finished run.
    */
-  async cancel(runId: string, reason: string): Promise<void> {
-    const row = this.requireRun(runId);
+  async cancel(runId: string, reason: string, principal: string): Promise<void> {
+    const row = this.requireRun(runId, principal);
     if (FINISHED_STATUSES.has(row.status)) throw new UserError(`run "${runId}" is ${row.status} already; only a running or paused run can be cancelled`);
     this.deps.runs.update(runId, { status: "cancelled", error: reason });
     this.recordEvents(runId, [{ key: "run_cancelled", event: "run_cancelled", data: { reason } }]);
@@ -210,7 +228,7 @@ export class RunManager {
   private async execute(runId: string, input: StateUpdate | Command | null): Promise<boolean> {
     if (this.deps.runs.get(runId)?.status === "cancelled") return false;
     if (!this.deps.leases.claim(runId)) {
-      this.deps.log.info(`run ${runId} is driven by another process; not executing it here`);
+      this.deps.log.info(`run ${runId} is driven by another process; not executing it here`, { run_id: runId });
       return false;
     }
     const ahead = this.slots.queueLength();
@@ -226,7 +244,7 @@ export class RunManager {
     } catch (error) {
       if (this.deps.runs.get(runId)?.status === "cancelled") return false;
       const message = error instanceof Error ? error.message : String(error);
-      this.deps.log.error(`run ${runId} failed`, error);
+      this.deps.log.error(`run ${runId} failed`, { run_id: runId, error: describe(error) });
       this.deps.runs.update(runId, { status: "failed", error: message });
       this.deps.onRunEnded(runId);
       this.recordEvents(runId, [{ key: "run_failed", event: "run_failed", data: { error: message } }]);
@@ -241,13 +259,13 @@ export class RunManager {
   /** With `elicit`, a pause is put to the user directly; their answer resumes the run like approve_interrupt. */
   private async askUserIfWanted(runId: string): Promise<void> {
     const row = this.deps.runs.get<{ elicit?: boolean }, unknown>(runId);
-    if (!this.deps.askUser || row?.status !== "interrupted" || !row.options.elicit) return;
+    if (!this.deps.askUser || !row || row.status !== "interrupted" || !row.options.elicit) return;
     const snapshot = await this.snapshot(runId);
     const pending = pendingInterrupts(snapshot);
     const pause = pending.find((p) => p.point !== "branch_work");
     if (!pause) return;
-    const decision = await this.deps.askUser(runId, pause).catch((error: unknown) => {
-      this.deps.log.warning(`could not ask the user about run ${runId}`, error);
+    const decision = await this.deps.askUser(row, pause).catch((error: unknown) => {
+      this.deps.log.warning(`could not ask the user about run ${runId}`, { run_id: runId, error: describe(error) });
       return null;
     });
     if (!decision) return;
@@ -255,7 +273,7 @@ export class RunManager {
     try {
       plan = planResume(runId, pending, { ...decision, interrupt_id: pause.interrupt_id, via: "elicitation" }, snapshot.values.options?.max_revisions);
     } catch (error) {
-      this.deps.log.warning(`the user's answer for run ${runId} could not be applied: ${(error as Error).message}`);
+      this.deps.log.warning(`the user's answer for run ${runId} could not be applied: ${(error as Error).message}`, { run_id: runId });
       return;
     }
     this.deps.runs.update(runId, { status: "running" });
@@ -270,21 +288,21 @@ export class RunManager {
     if (interrupts.length > 0) {
       this.deps.runs.update(runId, { status: "interrupted", workflow_mode: mode });
       this.recordEvents(runId, interrupts.map((i) => ({ key: `interrupted:${i.interrupt_id}`, event: "interrupted", data: { interrupt_id: i.interrupt_id, point: i.point, summary: i.summary } })));
-      this.deps.log.info(`run ${runId} waits at ${[...new Set(interrupts.map((i) => i.point))].join(", ")}`);
+      this.deps.log.info(`run ${runId} waits at ${[...new Set(interrupts.map((i) => i.point))].join(", ")}`, { run_id: runId });
       return;
     }
     const outcome = snapshot.values.outcome;
     if (!outcome) throw new Error("the graph stopped without an outcome or a pending interrupt");
     this.deps.runs.update(runId, { status: outcome.status, workflow_mode: mode, result: snapshot.values.final_result ?? undefined, error: outcome.status === "completed" ? null : outcome.reason ?? null });
     this.deps.onRunEnded(runId);
-    this.deps.log.info(`run ${runId} ${outcome.status}${outcome.reason ? `: ${outcome.reason}` : ""}`);
+    this.deps.log.info(`run ${runId} ${outcome.status}${outcome.reason ? `: ${outcome.reason}` : ""}`, { run_id: runId });
     const event = outcome.status === "completed" ? "run_completed" : outcome.status === "failed" ? "run_failed" : "run_cancelled";
     this.recordEvents(runId, [{ key: event, event, data: { ...(outcome.reason ? { reason: outcome.reason } : {}), quality_score: snapshot.values.final_result?.quality_score ?? null } }]);
   }
 
   /** Runs `work` after everything queued for the run; the run counts as busy until its queue is empty. */
   private enqueue(runId: string, work: () => Promise<void>): void {
-    const next = (this.chains.get(runId) ?? Promise.resolve()).then(work).catch((e) => this.deps.log.error(`run ${runId}`, e));
+    const next = (this.chains.get(runId) ?? Promise.resolve()).then(work).catch((e) => this.deps.log.error(`run ${runId}`, { run_id: runId, error: describe(e) }));
     this.chains.set(runId, next);
     void next.then(() => {
       if (this.chains.get(runId) !== next) return;
@@ -306,4 +324,9 @@ export class RunManager {
     });
     return result;
   }
+}
+
+/** An error as a log field: its stack where it has one. */
+function describe(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }

@@ -7,6 +7,8 @@ import type { Db } from "./database.js";
 
 export interface AgentRecord {
   agent_id: string;
+  /** Who generated it (a run's agents: the run's principal); only they see, pin or retire it. */
+  principal: string;
   agent_type: string;
   run_id: string | null;
   task_id: string | null;
@@ -28,10 +30,11 @@ export class AgentStore {
 
   constructor(db: Db) {
     this.stmts = {
-      insert: db.prepare(`INSERT OR IGNORE INTO conductor_agents (agent_id, agent_type, run_id, task_id, standalone, specification_json, status, created_at, last_used_at)
-        VALUES (@agent_id, @agent_type, @run_id, @task_id, @standalone, @specification_json, 'active', @now, @now)`),
+      insert: db.prepare(`INSERT OR IGNORE INTO conductor_agents (agent_id, principal, agent_type, run_id, task_id, standalone, specification_json, status, created_at, last_used_at)
+        VALUES (@agent_id, @principal, @agent_type, @run_id, @task_id, @standalone, @specification_json, 'active', @now, @now)`),
       get: db.prepare("SELECT * FROM conductor_agents WHERE agent_id = ?"),
       active: db.prepare("SELECT * FROM conductor_agents WHERE status = 'active' ORDER BY created_at, agent_id"),
+      activeOf: db.prepare("SELECT * FROM conductor_agents WHERE status = 'active' AND principal = ? ORDER BY created_at, agent_id"),
       runActive: db.prepare("SELECT agent_id FROM conductor_agents WHERE run_id = ? AND status = 'active'"),
       retire: db.prepare("UPDATE conductor_agents SET status = 'retired', retired_at = ? WHERE agent_id = ? AND status = 'active'"),
       touch: db.prepare("UPDATE conductor_agents SET last_used_at = ? WHERE agent_id = ?"),
@@ -42,7 +45,7 @@ export class AgentStore {
   /** Inserts an agent; returns false when its id exists already. */
   insert(a: Omit<AgentRecord, "status" | "created_at" | "last_used_at">): boolean {
     return this.stmts.insert.run({
-      agent_id: a.agent_id, agent_type: a.agent_type, run_id: a.run_id, task_id: a.task_id, standalone: a.standalone ? 1 : 0,
+      agent_id: a.agent_id, principal: a.principal, agent_type: a.agent_type, run_id: a.run_id, task_id: a.task_id, standalone: a.standalone ? 1 : 0,
       specification_json: JSON.stringify(a.specification), now: new Date().toISOString(),
     }).changes === 1;
   }
@@ -52,8 +55,10 @@ export class AgentStore {
     return raw && toRecord(raw);
   }
 
-  active(): AgentRecord[] {
-    return (this.stmts.active.all() as RawAgent[]).map(toRecord);
+  /** Every active agent, or those of one principal. */
+  active(principal?: string): AgentRecord[] {
+    const rows = principal === undefined ? this.stmts.active.all() : this.stmts.activeOf.all(principal);
+    return (rows as RawAgent[]).map(toRecord);
   }
 
   activeOfRun(runId: string): string[] {
@@ -77,7 +82,7 @@ export class AgentStore {
 
 function toRecord(raw: RawAgent): AgentRecord {
   return {
-    agent_id: raw.agent_id, agent_type: raw.agent_type, run_id: raw.run_id, task_id: raw.task_id, standalone: raw.standalone === 1,
+    agent_id: raw.agent_id, principal: raw.principal, agent_type: raw.agent_type, run_id: raw.run_id, task_id: raw.task_id, standalone: raw.standalone === 1,
     specification: JSON.parse(raw.specification_json) as AgentSpecification,
     status: raw.status, created_at: raw.created_at, last_used_at: raw.last_used_at,
   };

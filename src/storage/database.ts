@@ -130,6 +130,43 @@ const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> 
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 6,
+    name: "principals: runs and generated agents belong to whoever made them",
+    sql: `
+      ALTER TABLE conductor_runs ADD COLUMN principal TEXT NOT NULL DEFAULT 'local';
+      CREATE INDEX conductor_runs_by_principal ON conductor_runs (principal, created_at DESC, run_id DESC);
+      ALTER TABLE conductor_agents ADD COLUMN principal TEXT NOT NULL DEFAULT 'local';
+    `,
+  },
+  {
+    version: 7,
+    name: "principals: registered templates and agent outcomes belong to whoever made them (built-ins to '')",
+    sql: `
+      CREATE TABLE conductor_agent_templates_v7 (
+        owner TEXT NOT NULL,
+        agent_type TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        definition_json TEXT NOT NULL,
+        builtin INTEGER NOT NULL,
+        creation_count INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        runs INTEGER NOT NULL DEFAULT 0,
+        successes INTEGER NOT NULL DEFAULT 0,
+        quality_sum REAL NOT NULL DEFAULT 0,
+        seconds_sum REAL NOT NULL DEFAULT 0,
+        PRIMARY KEY (owner, agent_type)
+      );
+      INSERT INTO conductor_agent_templates_v7
+        SELECT CASE WHEN builtin = 1 THEN '' ELSE 'local' END, agent_type, version, definition_json, builtin, creation_count,
+               created_at, updated_at, runs, successes, quality_sum, seconds_sum
+        FROM conductor_agent_templates;
+      DROP TABLE conductor_agent_templates;
+      ALTER TABLE conductor_agent_templates_v7 RENAME TO conductor_agent_templates;
+      ALTER TABLE conductor_agent_outcomes ADD COLUMN principal TEXT NOT NULL DEFAULT 'local';
+    `,
+  },
 ];
 
 export function openDatabase(file: string): Db {

@@ -10,6 +10,8 @@ export const FINISHED_STATUSES: ReadonlySet<RunStatusName> = new Set(["completed
 
 export interface RunRow<Options = unknown, Result = unknown> {
   run_id: string;
+  /** Who started the run; only they can see or steer it. */
+  principal: string;
   status: RunStatusName;
   objective: string;
   options: Options;
@@ -23,6 +25,7 @@ export interface RunRow<Options = unknown, Result = unknown> {
 
 interface RawRunRow {
   run_id: string;
+  principal: string;
   status: RunStatusName;
   objective: string;
   options_json: string;
@@ -44,25 +47,31 @@ export interface RunSummary {
 
 export interface NewRun<Options> {
   run_id: string;
+  principal: string;
   objective: string;
   options: Options;
   executor: string;
   inputs: Array<{ task_id: string; idx: number; name: string; text: string }>;
 }
 
+/** Runs whose principal is cached (it never changes); past this the cache starts over. */
+const PRINCIPAL_CACHE = 10_000;
+
 export class RunStore {
   private readonly stmts;
+  private readonly principals = new Map<string, string>();
 
   constructor(private readonly db: Db) {
     this.stmts = {
       insert: db.prepare(`INSERT INTO conductor_runs
-        (run_id, status, objective, options_json, executor, created_at, updated_at)
-        VALUES (@run_id, 'running', @objective, @options_json, @executor, @now, @now)`),
+        (run_id, principal, status, objective, options_json, executor, created_at, updated_at)
+        VALUES (@run_id, @principal, 'running', @objective, @options_json, @executor, @now, @now)`),
       insertInput: db.prepare("INSERT INTO conductor_inputs (run_id, task_id, idx, name, text) VALUES (?, ?, ?, ?, ?)"),
       get: db.prepare("SELECT * FROM conductor_runs WHERE run_id = ?"),
-      list: db.prepare(`SELECT run_id, status, objective, created_at, updated_at FROM conductor_runs
+      list: db.prepare(`SELECT run_id, status, objective, created_at, updated_at FROM conductor_runs WHERE principal = ?
         ORDER BY created_at DESC, run_id DESC LIMIT ?`),
-      ids: db.prepare("SELECT run_id FROM conductor_runs WHERE run_id LIKE ? ESCAPE '\\' ORDER BY created_at DESC LIMIT ?"),
+      ids: db.prepare("SELECT run_id FROM conductor_runs WHERE principal = ? AND run_id LIKE ? ESCAPE '\\' ORDER BY created_at DESC LIMIT ?"),
+      principal: db.prepare("SELECT principal FROM conductor_runs WHERE run_id = ?"),
       byStatus: db.prepare("SELECT run_id FROM conductor_runs WHERE status = ? ORDER BY created_at"),
       input: db.prepare("SELECT name, text FROM conductor_inputs WHERE run_id = ? AND task_id = ? AND idx = ?"),
       update: db.prepare(`UPDATE conductor_runs SET status = @status, workflow_mode = COALESCE(@workflow_mode, workflow_mode),
@@ -76,6 +85,7 @@ export class RunStore {
       if (this.stmts.get.get(run.run_id)) return false;
       this.stmts.insert.run({
         run_id: run.run_id,
+        principal: run.principal,
         objective: run.objective,
         options_json: JSON.stringify(run.options),
         executor: run.executor,
@@ -91,6 +101,7 @@ export class RunStore {
     if (!raw) return undefined;
     return {
       run_id: raw.run_id,
+      principal: raw.principal,
       status: raw.status,
       objective: raw.objective,
       options: JSON.parse(raw.options_json) as Options,
@@ -103,14 +114,26 @@ export class RunStore {
     };
   }
 
-  list(limit = 1000): RunSummary[] {
-    return this.stmts.list.all(limit) as RunSummary[];
+  /** The principal's runs, newest first. */
+  list(principal: string, limit = 1000): RunSummary[] {
+    return this.stmts.list.all(principal, limit) as RunSummary[];
   }
 
-  /** Run ids starting with `prefix`, newest first (for completion). */
-  idsStartingWith(prefix: string, limit = 100): string[] {
+  /** The principal's run ids starting with `prefix`, newest first (for completion). */
+  idsStartingWith(principal: string, prefix: string, limit = 100): string[] {
     const escaped = prefix.replace(/[\\%_]/g, (c) => `\\${c}`);
-    return (this.stmts.ids.all(`${escaped}%`, limit) as Array<{ run_id: string }>).map((r) => r.run_id);
+    return (this.stmts.ids.all(principal, `${escaped}%`, limit) as Array<{ run_id: string }>).map((r) => r.run_id);
+  }
+
+  /** Who a run belongs to (cached: it never changes), or undefined for an unknown run. */
+  principalOf(runId: string): string | undefined {
+    const cached = this.principals.get(runId);
+    if (cached !== undefined) return cached;
+    const row = this.stmts.principal.get(runId) as { principal: string } | undefined;
+    if (!row) return undefined;
+    if (this.principals.size >= PRINCIPAL_CACHE) this.principals.clear();
+    this.principals.set(runId, row.principal);
+    return row.principal;
   }
 
   idsWithStatus(status: RunStatusName): string[] {

@@ -1,5 +1,5 @@
 /**
- * Agent templates and what they learned: definitions (versioned; built-ins upserted at start), and one
+ * Agent templates and what they learned (built-ins, owner '', seen by every principal; registered ones by their owner): definitions (versioned; built-ins upserted at start), and one
  * outcome row per agent run (keyed by run, branch and attempt, so a replayed branch is counted once).
  */
 import type { AgentTemplate, Resources, TemplateDefinition } from "../agents/specification.js";
@@ -19,6 +19,8 @@ interface RawTemplate {
 
 export interface Outcome {
   agent_type: string;
+  /** Whose agent ran: the counters go to the principal's template of that type (or the built-in). */
+  principal: string;
   agent_id: string;
   run_id: string | null;
   branch_id: string | null;
@@ -40,25 +42,25 @@ export class TemplateStore {
     this.stmts = {
       all: db.prepare(`SELECT agent_type, version, definition_json, builtin, creation_count, runs, successes,
           CASE WHEN runs > 0 THEN quality_sum / runs END AS mean_quality, CASE WHEN runs > 0 THEN seconds_sum / runs END AS mean_seconds
-        FROM conductor_agent_templates ORDER BY builtin DESC, agent_type`),
-      get: db.prepare("SELECT agent_type, version, builtin FROM conductor_agent_templates WHERE agent_type = ?"),
-      insert: db.prepare(`INSERT INTO conductor_agent_templates (agent_type, version, definition_json, builtin, creation_count, created_at, updated_at)
-        VALUES (@agent_type, 1, @definition_json, @builtin, 0, @now, @now)`),
+        FROM conductor_agent_templates WHERE owner IN ('', ?) ORDER BY builtin DESC, agent_type`),
+      get: db.prepare("SELECT agent_type, version, builtin FROM conductor_agent_templates WHERE owner IN ('', ?) AND agent_type = ?"),
+      insert: db.prepare(`INSERT INTO conductor_agent_templates (owner, agent_type, version, definition_json, builtin, creation_count, created_at, updated_at)
+        VALUES (@owner, @agent_type, 1, @definition_json, @builtin, 0, @now, @now)`),
       replace: db.prepare(`UPDATE conductor_agent_templates SET version = version + 1, definition_json = @definition_json, updated_at = @now
-        WHERE agent_type = @agent_type`),
-      upsertBuiltin: db.prepare(`INSERT INTO conductor_agent_templates (agent_type, version, definition_json, builtin, creation_count, created_at, updated_at)
-        VALUES (@agent_type, 1, @definition_json, 1, 0, @now, @now)
-        ON CONFLICT (agent_type) DO UPDATE SET definition_json = excluded.definition_json, builtin = 1
+        WHERE owner = @owner AND agent_type = @agent_type`),
+      upsertBuiltin: db.prepare(`INSERT INTO conductor_agent_templates (owner, agent_type, version, definition_json, builtin, creation_count, created_at, updated_at)
+        VALUES ('', @agent_type, 1, @definition_json, 1, 0, @now, @now)
+        ON CONFLICT (owner, agent_type) DO UPDATE SET definition_json = excluded.definition_json, builtin = 1
         WHERE definition_json <> excluded.definition_json`),
-      created: db.prepare("UPDATE conductor_agent_templates SET creation_count = creation_count + 1 WHERE agent_type = ?"),
-      outcome: db.prepare(`INSERT OR IGNORE INTO conductor_agent_outcomes (agent_type, agent_id, run_id, branch_id, attempt, success, quality, seconds, at)
-        VALUES (@agent_type, @agent_id, @run_id, @branch_id, @attempt, @success, @quality, @seconds, @at)`),
+      created: db.prepare("UPDATE conductor_agent_templates SET creation_count = creation_count + 1 WHERE owner IN ('', ?) AND agent_type = ?"),
+      outcome: db.prepare(`INSERT OR IGNORE INTO conductor_agent_outcomes (agent_type, principal, agent_id, run_id, branch_id, attempt, success, quality, seconds, at)
+        VALUES (@agent_type, @principal, @agent_id, @run_id, @branch_id, @attempt, @success, @quality, @seconds, @at)`),
       count: db.prepare(`UPDATE conductor_agent_templates SET runs = runs + 1, successes = successes + @success,
-        quality_sum = quality_sum + @quality, seconds_sum = seconds_sum + @seconds WHERE agent_type = @agent_type`),
+        quality_sum = quality_sum + @quality, seconds_sum = seconds_sum + @seconds WHERE owner IN ('', @principal) AND agent_type = @agent_type`),
       prune: db.prepare(`DELETE FROM conductor_agent_outcomes WHERE agent_type = ? AND id <= (
         SELECT id FROM conductor_agent_outcomes WHERE agent_type = ? ORDER BY id DESC LIMIT 1 OFFSET ?)`),
       history: db.prepare(`SELECT agent_id, run_id, branch_id, attempt, success, quality, seconds, at FROM conductor_agent_outcomes
-        WHERE agent_type = ? ORDER BY id DESC LIMIT ?`),
+        WHERE agent_type = ? AND principal = ? ORDER BY id DESC LIMIT ?`),
     };
   }
 
@@ -70,8 +72,9 @@ export class TemplateStore {
     }).immediate();
   }
 
-  all(): AgentTemplate[] {
-    return (this.stmts.all.all() as RawTemplate[]).map((r) => ({
+  /** The built-in templates and the principal's own. */
+  all(principal: string): AgentTemplate[] {
+    return (this.stmts.all.all(principal) as RawTemplate[]).map((r) => ({
       ...(JSON.parse(r.definition_json) as StoredDefinition),
       version: r.version,
       builtin: r.builtin === 1,
@@ -84,17 +87,18 @@ export class TemplateStore {
     }));
   }
 
-  find(agentType: string): { version: number; builtin: boolean } | undefined {
-    const row = this.stmts.get.get(agentType) as { version: number; builtin: number } | undefined;
+  /** A built-in or one of the principal's templates. */
+  find(principal: string, agentType: string): { version: number; builtin: boolean } | undefined {
+    const row = this.stmts.get.get(principal, agentType) as { version: number; builtin: number } | undefined;
     return row && { version: row.version, builtin: row.builtin === 1 };
   }
 
   /** Inserts a new template, or with `replace` a new version of an existing one. Returns its version. */
-  save(definition: StoredDefinition, replace: boolean): number {
+  save(principal: string, definition: StoredDefinition, replace: boolean): number {
     const now = new Date().toISOString();
-    const params = { agent_type: definition.agent_type, definition_json: JSON.stringify(definition), builtin: 0, now };
+    const params = { owner: principal, agent_type: definition.agent_type, definition_json: JSON.stringify(definition), builtin: 0, now };
     return this.db.transaction(() => {
-      if (replace && this.stmts.replace.run(params).changes === 1) return this.find(definition.agent_type)!.version;
+      if (replace && this.stmts.replace.run(params).changes === 1) return this.find(principal, definition.agent_type)!.version;
       this.stmts.insert.run(params);
       return 1;
     }).immediate();
@@ -104,8 +108,8 @@ export class TemplateStore {
     return this.db.transaction(work).immediate();
   }
 
-  countCreation(agentType: string): void {
-    this.stmts.created.run(agentType);
+  countCreation(principal: string, agentType: string): void {
+    this.stmts.created.run(principal, agentType);
   }
 
   /**
@@ -123,7 +127,8 @@ export class TemplateStore {
     }).immediate();
   }
 
-  history(agentType: string, limit = 20): Array<Record<string, unknown>> {
-    return (this.stmts.history.all(agentType, limit) as Array<Record<string, unknown>>).map((r) => ({ ...r, success: r.success === 1 }));
+  /** The principal's latest runs of a template's agents. */
+  history(principal: string, agentType: string, limit = 20): Array<Record<string, unknown>> {
+    return (this.stmts.history.all(agentType, principal, limit) as Array<Record<string, unknown>>).map((r) => ({ ...r, success: r.success === 1 }));
   }
 }

@@ -6,7 +6,7 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { registerAppTool } from "@modelcontextprotocol/ext-apps/server";
 import { z } from "zod";
 import { UserError } from "../errors.js";
-import type { ServerContext } from "../server-context.js";
+import type { SessionContext } from "../server-context.js";
 import { RUN_VIEW_TOOL_META } from "../resources/run-view.js";
 import { RunStatusShape } from "../runs/run-status.js";
 import { runStatusResult, waitForRun } from "./wait-for-run.js";
@@ -27,7 +27,7 @@ export const ApproveInterruptInput = z.object({
   wait_seconds: z.number().min(0).max(300).default(20).describe("How long the call waits for the run to settle"),
 });
 
-export function registerApproveInterrupt(server: McpServer, ctx: ServerContext): void {
+export function registerApproveInterrupt(server: McpServer, ctx: SessionContext): void {
   registerAppTool(server, "approve_interrupt", {
     title: "Answer a paused workflow",
     description:
@@ -50,8 +50,9 @@ export function registerApproveInterrupt(server: McpServer, ctx: ServerContext):
       ...(args.branch_results?.length ? { branch_results: args.branch_results } : {}),
       ...(args.interrupt_id !== undefined ? { interrupt_id: args.interrupt_id } : {}),
       ...(args.feedback !== undefined ? { feedback: args.feedback } : {}),
-    });
-    const status = await waitForRun(ctx.manager, ctx.timeline, args.run_id, args.wait_seconds, extra);
+    }, ctx.principal);
+    ctx.sessions.bind(args.run_id, ctx.session);
+    const status = await waitForRun(ctx, args.run_id, args.wait_seconds, extra);
     return runStatusResult(status);
   });
 }

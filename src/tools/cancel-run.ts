@@ -4,7 +4,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { RunStatusShape } from "../runs/run-status.js";
-import type { ServerContext } from "../server-context.js";
+import type { SessionContext } from "../server-context.js";
 import { runStatusResult } from "./wait-for-run.js";
 
 export const CancelRunInput = z.object({
@@ -12,7 +12,7 @@ export const CancelRunInput = z.object({
   reason: z.string().max(2000).optional().describe("Why; kept in the run's error and timeline"),
 });
 
-export function registerCancelRun(server: McpServer, ctx: ServerContext): void {
+export function registerCancelRun(server: McpServer, ctx: SessionContext): void {
   server.registerTool("cancel_run", {
     title: "Cancel a workflow run",
     description: "Stop a run that is running or paused: it ends as cancelled, branches in flight are aborted, its agents' resources are " +
@@ -21,7 +21,7 @@ export function registerCancelRun(server: McpServer, ctx: ServerContext): void {
     outputSchema: RunStatusShape,
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   }, async ({ run_id, reason }) => {
-    await ctx.manager.cancel(run_id, reason ?? "cancelled with cancel_run");
+    await ctx.manager.cancel(run_id, reason ?? "cancelled with cancel_run", ctx.principal);
     return runStatusResult(await ctx.manager.status(run_id));
   });
 }

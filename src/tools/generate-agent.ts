@@ -7,7 +7,7 @@ import { z } from "zod";
 import { ResourceUnavailableError } from "../agents/resource-pool.js";
 import { TaskRequirementsSchema } from "../agents/specification.js";
 import { UserError } from "../errors.js";
-import type { ServerContext } from "../server-context.js";
+import type { SessionContext } from "../server-context.js";
 
 export const GenerateAgentInput = z.object({
   task_requirements: TaskRequirementsSchema.describe("What the task needs; capabilities are inferred from the description when not given"),
@@ -36,7 +36,7 @@ export const GenerateAgentOutput = {
   selection: z.object({ chosen: z.string(), needed: z.array(z.string()), candidates: z.array(CandidateShape) }),
 };
 
-export function registerGenerateAgent(server: McpServer, ctx: ServerContext): void {
+export function registerGenerateAgent(server: McpServer, ctx: SessionContext): void {
   server.registerTool("generate_agent", {
     title: "Generate a specialized agent",
     description:
@@ -49,7 +49,7 @@ export function registerGenerateAgent(server: McpServer, ctx: ServerContext): vo
     outputSchema: GenerateAgentOutput,
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   }, async ({ task_requirements, context, instantiate }) => {
-    const generated = ctx.factory.specify(task_requirements, context ?? {});
+    const generated = ctx.factory.specify(task_requirements, context ?? {}, ctx.factory.listTemplates(ctx.principal));
     let agentId: string | undefined;
     if (instantiate) {
       agentId = ctx.factory.newAgentId(generated.specification.agent_type);
@@ -59,7 +59,7 @@ export function registerGenerateAgent(server: McpServer, ctx: ServerContext): vo
         if (!(error instanceof ResourceUnavailableError)) throw error;
         throw new UserError(`no room in the resource pool for a ${generated.specification.agent_type} agent: ${error.message}; retire agents with retire_agent, or generate with instantiate: false`);
       }
-      ctx.factory.record(agentId, generated, { run_id: null, task_id: null, standalone: true });
+      ctx.factory.record(agentId, generated, { principal: ctx.principal, run_id: null, task_id: null, standalone: true });
     }
     const out = { specification: generated.specification, ...(agentId ? { agent_id: agentId } : {}), selection: generated.selection };
     const best = generated.selection.candidates.map((c) => `${c.agent_type} ${c.score}`).join(", ");

@@ -4,7 +4,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { UserError } from "../errors.js";
-import type { ServerContext } from "../server-context.js";
+import type { SessionContext } from "../server-context.js";
 import { TIMELINE_EVENTS } from "../storage/timeline-store.js";
 
 export const DEFAULT_PAGE = 200;
@@ -28,7 +28,7 @@ export const GetTimelineOutput = {
   total: z.number().int().describe("Events in the run (matching `event` when given)"),
 };
 
-export function registerGetTimeline(server: McpServer, ctx: ServerContext): void {
+export function registerGetTimeline(server: McpServer, ctx: SessionContext): void {
   server.registerTool("get_timeline", {
     title: "Read a run's timeline",
     description:
@@ -39,7 +39,7 @@ export function registerGetTimeline(server: McpServer, ctx: ServerContext): void
     outputSchema: GetTimelineOutput,
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   }, async (args) => {
-    ctx.manager.requireRun(args.run_id);
+    ctx.manager.requireRun(args.run_id, ctx.principal);
     const largest = ctx.settings.limits.maxTimelinePage;
     if (args.limit !== undefined && args.limit > largest) {
       throw new UserError(`limit ${args.limit} is more than this server's largest page, ${largest} (--max-timeline-page); page with since and next_since`);

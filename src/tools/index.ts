@@ -2,7 +2,7 @@
  * Every MCP tool of the server, registered in one explicit list.
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { ServerContext } from "../server-context.js";
+import type { SessionContext } from "../server-context.js";
 import { registerApproveInterrupt } from "./approve-interrupt.js";
 import { registerCancelRun } from "./cancel-run.js";
 import { registerGetTimeline } from "./get-timeline.js";
@@ -11,7 +11,7 @@ import { registerRegisterAgentTemplate } from "./register-agent-template.js";
 import { registerRetireAgent } from "./retire-agent.js";
 import { registerStartWorkflow } from "./start-workflow.js";
 
-export function registerTools(server: McpServer, ctx: ServerContext): void {
+export function registerTools(server: McpServer, ctx: SessionContext): void {
   registerStartWorkflow(server, ctx);
   registerApproveInterrupt(server, ctx);
   registerGetTimeline(server, ctx);

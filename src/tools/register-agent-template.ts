@@ -4,7 +4,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { CapabilitySchema, TemplateDefinitionSchema } from "../agents/specification.js";
-import type { ServerContext } from "../server-context.js";
+import type { SessionContext } from "../server-context.js";
 
 export const RegisterAgentTemplateInput = TemplateDefinitionSchema.extend({
   replace: z.boolean().default(false).describe("Register a new version of an existing (non built-in) template"),
@@ -17,7 +17,7 @@ export const RegisterAgentTemplateOutput = {
   created: z.boolean().describe("false when an existing template got a new version"),
 };
 
-export function registerRegisterAgentTemplate(server: McpServer, ctx: ServerContext): void {
+export function registerRegisterAgentTemplate(server: McpServer, ctx: SessionContext): void {
   server.registerTool("register_agent_template", {
     title: "Register an agent template",
     description:
@@ -30,7 +30,7 @@ export function registerRegisterAgentTemplate(server: McpServer, ctx: ServerCont
     outputSchema: RegisterAgentTemplateOutput,
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   }, async ({ replace, ...definition }) => {
-    const out = ctx.factory.register(definition, replace);
+    const out = ctx.factory.register(ctx.principal, definition, replace);
     const text = `${out.created ? "Registered" : "Replaced"} agent template ${out.agent_type} (version ${out.version}) with capabilities ${out.capabilities.join(", ")}.`;
     return { content: [{ type: "text" as const, text }], structuredContent: out };
   });

@@ -3,7 +3,7 @@
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
-import type { ServerContext } from "../server-context.js";
+import type { SessionContext } from "../server-context.js";
 
 export const RetireAgentInput = z.object({ agent_id: z.string().min(1).max(200).describe("An active agent, see orchestrator://agents/active") });
 export const RetireAgentOutput = {
@@ -11,7 +11,7 @@ export const RetireAgentOutput = {
   released: z.object({ cpu: z.number(), memory_mb: z.number() }),
 };
 
-export function registerRetireAgent(server: McpServer, ctx: ServerContext): void {
+export function registerRetireAgent(server: McpServer, ctx: SessionContext): void {
   server.registerTool("retire_agent", {
     title: "Retire a generated agent",
     description: "Retire an agent made by generate_agent (or a run's agent) and release the resources it holds. Agents of a run are retired " +
@@ -20,6 +20,7 @@ export function registerRetireAgent(server: McpServer, ctx: ServerContext): void
     outputSchema: RetireAgentOutput,
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   }, async ({ agent_id }) => {
+    ctx.factory.requireAgent(agent_id, ctx.principal);
     const released = ctx.allocations.retire(agent_id);
     return {
       content: [{ type: "text" as const, text: `Retired ${agent_id}; released cpu ${released.cpu} and ${released.memory_mb} MB.` }],

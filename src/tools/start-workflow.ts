@@ -4,13 +4,13 @@
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { registerAppTool } from "@modelcontextprotocol/ext-apps/server";
-import type { ServerContext } from "../server-context.js";
+import type { SessionContext } from "../server-context.js";
 import { RUN_VIEW_TOOL_META } from "../resources/run-view.js";
 import { RunStatusShape } from "../runs/run-status.js";
 import { StartWorkflowInput } from "../runs/start-request.js";
 import { runStatusResult, waitForRun } from "./wait-for-run.js";
 
-export function registerStartWorkflow(server: McpServer, ctx: ServerContext): void {
+export function registerStartWorkflow(server: McpServer, ctx: SessionContext): void {
   registerAppTool(server, "start_workflow", {
     title: "Start a multi-agent workflow",
     description:
@@ -24,8 +24,10 @@ export function registerStartWorkflow(server: McpServer, ctx: ServerContext): vo
     _meta: RUN_VIEW_TOOL_META,
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   }, async (args, extra) => {
-    const { run_id, created } = await ctx.manager.start(args);
-    const status = await waitForRun(ctx.manager, ctx.timeline, run_id, args.wait_seconds, extra);
+    const clientSamples = server.server.getClientCapabilities()?.sampling !== undefined;
+    const { run_id, created } = await ctx.manager.start(args, { principal: ctx.principal, clientSamples });
+    ctx.sessions.bind(run_id, ctx.session);
+    const status = await waitForRun(ctx, run_id, args.wait_seconds, extra);
     return runStatusResult(status, created ? undefined : `Run ${run_id} exists already; returning it (run_id is an idempotency key).`);
   });
 }

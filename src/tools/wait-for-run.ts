@@ -7,13 +7,15 @@ import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/proto
 import type { ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { RunManager } from "../runs/run-manager.js";
 import type { RunStatus } from "../runs/run-status.js";
+import type { SessionContext } from "../server-context.js";
 import type { TimelineStore } from "../storage/timeline-store.js";
 
 export type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
-export async function waitForRun(manager: RunManager, timeline: TimelineStore, runId: string, seconds: number, extra: ToolExtra): Promise<RunStatus> {
+export async function waitForRun(ctx: SessionContext, runId: string, seconds: number, extra: ToolExtra): Promise<RunStatus> {
+  const { manager, timeline } = ctx;
   // A client that cancels the waiting call (notifications/cancelled) cancels the run it waits for.
-  const onCancel = () => void manager.cancel(runId, "the waiting request was cancelled by the client").catch(() => undefined);
+  const onCancel = () => void manager.cancel(runId, "the waiting request was cancelled by the client", ctx.principal).catch(() => undefined);
   extra.signal.addEventListener("abort", onCancel, { once: true });
   try {
     return await waitAndReport(manager, timeline, runId, seconds, extra);

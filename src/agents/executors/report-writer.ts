@@ -12,16 +12,16 @@ import type { RunExecutor } from "./types.js";
 export const REPORT_TIMEOUT_SECONDS = 300;
 export const REPORT_MAX_TOKENS = 4000;
 
-export type ReportWriter = (input: ReportInput, executor: RunExecutor) => Promise<string>;
+export type ReportWriter = (runId: string, input: ReportInput, executor: RunExecutor) => Promise<string>;
 
 export function createReportWriter(sample: Sampler): ReportWriter {
   const synthesis = BUILTIN_TEMPLATES.find((t) => t.agent_type === "synthesis_specialist")!;
-  return async (input, executor) => {
+  return async (runId, input, executor) => {
     const computed = writeReport(input);
     if (executor !== "sampling" || input.failure) return computed;
     const attribution = computed.slice(computed.indexOf("## Source attribution"));
     try {
-      const result = await sample({
+      const result = await sample(runId, {
         systemPrompt: `You are synthesis_specialist. ${synthesis.instructions} Write Markdown. Cite each finding's source in italics, e.g. *market.md*. Do not add facts that are not in the findings.`,
         messages: [{ role: "user", content: { type: "text", text: synthesisPrompt(input) } }],
         maxTokens: REPORT_MAX_TOKENS,

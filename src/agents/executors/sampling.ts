@@ -8,7 +8,8 @@ import type { CreateMessageRequest, CreateMessageResult } from "@modelcontextpro
 import { MalformedAnswerError, parseModelAnswer, scoreAnswer, systemPrompt, userPrompt } from "./model-answer.js";
 import type { BranchOutcome, BranchWork, Executor } from "./types.js";
 
-export type Sampler = (params: CreateMessageRequest["params"], options: { signal: AbortSignal; timeout: number }) => Promise<CreateMessageResult>;
+/** Asks the model of the client acting for run `runId`. */
+export type Sampler = (runId: string, params: CreateMessageRequest["params"], options: { signal: AbortSignal; timeout: number }) => Promise<CreateMessageResult>;
 
 export const DEFAULT_MAX_TOKENS = 2000;
 
@@ -17,7 +18,7 @@ export function createSamplingExecutor(sample: Sampler, defaultMaxTokens = DEFAU
     name: "sampling",
     async runBranch(work: BranchWork): Promise<BranchOutcome> {
       const maxTokens = positiveInt(work.agent.parameters.max_tokens) ?? defaultMaxTokens;
-      const result = await sample({
+      const result = await sample(work.run_id, {
         systemPrompt: systemPrompt(work.agent),
         messages: [{ role: "user", content: { type: "text", text: userPrompt(work) } }],
         maxTokens,

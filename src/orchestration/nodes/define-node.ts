@@ -20,7 +20,7 @@ export interface GraphDeps {
   recordEvents(runId: string, events: NewTimelineEvent[]): void;
   /** Keeps what a branch attempt found, out of the checkpoints; and reads it back. */
   results: { put(runId: string, branchId: string, attempt: number, found: BranchFindings): void; get(runId: string, branchId: string, attempt: number): BranchFindings };
-  writeReport(input: ReportInput, executor: RunExecutor): Promise<string>;
+  writeReport(runId: string, input: ReportInput, executor: RunExecutor): Promise<string>;
 }
 
 export type NodeEvent = Omit<NewTimelineEvent, "key">;

@@ -21,7 +21,7 @@ export function finalIntegratorNode(deps: GraphDeps) {
 
 /** The run's result: the report and the figures it rests on (also for a failed run, with the reason). */
 export async function finalResult(deps: GraphDeps, state: State, merge: MergeResult, failure?: string): Promise<FinalResult> {
-  const report = await deps.writeReport({
+  const report = await deps.writeReport(state.workflow_id, {
     objective: state.objective, tasks: state.task_queue, merge, revisions: state.revision_count, ...(failure ? { failure } : {}),
   }, state.options.executor);
   return {

@@ -1,0 +1,120 @@
+/**
+ * Streamable HTTP: `/mcp` with one MCP session (and one session server) per client, bearer authentication
+ * when tokens are configured, Host and Origin checks against DNS rebinding, and `GET /healthz`.
+ */
+import { randomUUID } from "node:crypto";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { NextFunction, Request, RequestHandler, Response } from "express";
+import { createMcpExpressApp } from "@modelcontextprotocol/sdk/server/express.js";
+import { requireBearerAuth } from "@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js";
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
+import { isLoopback, type Settings } from "../config.js";
+import type { Conductor } from "../create-server.js";
+import type { Logger } from "../log.js";
+import { LOCAL_PRINCIPAL } from "../sessions/client-sessions.js";
+import { VERSION } from "../version.js";
+import { tokenVerifier, type TokenTable } from "./auth-tokens.js";
+
+export interface HttpServing {
+  /** The address actually bound (the port is chosen by the system for --port 0). */
+  url: string;
+  close(): Promise<void>;
+}
+
+interface HttpSession {
+  transport: StreamableHTTPServerTransport;
+  principal: string;
+}
+
+export async function serveHttp(conductor: Conductor, settings: Settings, tokens: TokenTable | undefined, log: Logger): Promise<HttpServing> {
+  const loopback = isLoopback(settings.host);
+  const wildcard = settings.host === "0.0.0.0" || settings.host === "::";
+  // Loopback: the SDK's localhost Host check. A named host: only that name. A wildcard address: tokens protect it.
+  const app = createMcpExpressApp(loopback ? { host: "127.0.0.1" } : wildcard ? { host: settings.host } : { host: settings.host, allowedHosts: [settings.host] });
+  const sessions = new Map<string, HttpSession>();
+
+  app.get("/healthz", (_req, res) => {
+    const healthy = conductor.healthy();
+    res.status(healthy ? 200 : 503).json({ status: healthy ? "ok" : "database unreachable", version: VERSION, backend: "sqlite" });
+  });
+
+  const authenticate: RequestHandler = tokens
+    ? requireBearerAuth({ verifier: tokenVerifier(tokens) })
+    : (_req, _res, next) => next();
+  const principalOf = (req: Request) => req.auth?.clientId ?? LOCAL_PRINCIPAL;
+
+  const handle = async (req: Request, res: Response) => {
+    const id = req.headers["mcp-session-id"];
+    const sessionId = Array.isArray(id) ? id[0] : id;
+    if (sessionId !== undefined) {
+      const session = sessions.get(sessionId);
+      // Another principal's session id is answered like an unknown one.
+      if (!session || session.principal !== principalOf(req)) return jsonRpcError(res, 404, "unknown or expired MCP session; initialize a new one");
+      return session.transport.handleRequest(req, res, req.body);
+    }
+    if (req.method !== "POST" || !isInitializeRequest(req.body)) {
+      return jsonRpcError(res, 400, "no Mcp-Session-Id header: send an initialize request first");
+    }
+    const principal = principalOf(req);
+    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      onsessioninitialized: (newId) => {
+        sessions.set(newId, { transport, principal });
+        log.info(`HTTP session ${newId} opened for ${principal}`);
+      },
+    });
+    transport.onclose = () => {
+      if (transport.sessionId && sessions.delete(transport.sessionId)) log.info(`HTTP session ${transport.sessionId} closed`);
+    };
+    await conductor.connectClient(principal).connect(transport);
+    await transport.handleRequest(req, res, req.body);
+  };
+  const route = (req: Request, res: Response, next: NextFunction) => {
+    handle(req, res).catch((error: unknown) => {
+      log.error("HTTP request failed", { error: error instanceof Error ? error.message : String(error) });
+      if (!res.headersSent) jsonRpcError(res, 500, "internal server error");
+      else next();
+    });
+  };
+  app.all("/mcp", checkOrigin(settings.host, loopback), authenticate, route);
+
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(settings.port, settings.host, () => resolve(s));
+    s.once("error", reject);
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}/mcp`,
+    async close() {
+      await Promise.all([...sessions.values()].map((s) => s.transport.close().catch(() => undefined)));
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/**
+ * A browser page of another site must not drive the server (DNS rebinding, cross-site requests): a request
+ * that carries an Origin is accepted only from a loopback origin (loopback server) or the server's own host.
+ */
+function checkOrigin(host: string, loopback: boolean): RequestHandler {
+  return (req, res, next) => {
+    const origin = req.headers.origin;
+    if (origin === undefined) return next();
+    let hostname: string;
+    try {
+      hostname = new URL(origin).hostname;
+    } catch {
+      return jsonRpcError(res, 403, `Origin "${origin}" is not a URL`);
+    }
+    if (loopback ? isLoopback(hostname) : hostname === host || hostname === req.hostname) return next();
+    return jsonRpcError(res, 403, `Origin "${origin}" may not use this server`);
+  };
+}
+
+function jsonRpcError(res: Response, status: number, message: string): void {
+  res.status(status).json({ jsonrpc: "2.0", error: { code: status === 500 ? -32603 : -32000, message }, id: null });
+}
