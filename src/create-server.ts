@@ -36,8 +36,9 @@ export { VERSION } from "./version.js";
 
 export interface Conductor {
   context: ServerContext;
-  /** A new MCP server for one client acting for `principal`; connect it to a transport. Closing it ends the session. */
-  connectClient(principal: string): McpServer;
+  /** A new MCP server for one client acting for `principal`; connect it to a transport. Closing it ends the session.
+   *  `listening` says when the client can receive the server's own requests (see ClientSession). */
+  connectClient(principal: string, listening?: () => boolean): McpServer;
   /** Whether the database answers (for health checks). */
   healthy(): boolean;
   close(reason?: string): Promise<void>;
@@ -81,9 +82,9 @@ export function createConductor(settings: Settings, log: ServerLogger): Conducto
       return row;
     }));
 
-  const sample: Sampler = (runId, params, options) => {
-    const session = sessions.forRun(runId, principalOf(runId));
-    if (!session) return Promise.reject(new Error(`no client of run ${runId}'s principal is connected to answer sampling/createMessage`));
+  // A run's model is its client's: after a restart the branch waits (within its timeout) for that client to be back.
+  const sample: Sampler = async (runId, params, options) => {
+    const session = await sessions.waitForRun(runId, principalOf(runId), options.signal);
     return session.server.server.createMessage(params, options);
   };
   const graph = buildWorkflowGraph({
@@ -105,7 +106,7 @@ export function createConductor(settings: Settings, log: ServerLogger): Conducto
 
   return {
     context,
-    connectClient: (principal) => createSessionServer(context, principal),
+    connectClient: (principal, listening) => createSessionServer(context, principal, listening),
     healthy() {
       try {
         return db.prepare("SELECT 1 AS ok").get() !== undefined;
@@ -114,13 +115,15 @@ export function createConductor(settings: Settings, log: ServerLogger): Conducto
       }
     },
     /** For a clean exit: runs in flight are recorded as interrupted and their leases freed (the next start, or
-     *  another process, resumes them from their last checkpoint); then the clients' connections and the database
-     *  close. The caller exits the process right after, so no in-flight step touches the closed database. */
+     *  another process, resumes them from their last checkpoint); then the database and the clients' connections
+     *  close. The caller exits the process right after. */
     async close(reason = "server shutdown") {
       clearInterval(idleSweep);
       manager.shutdown(reason);
-      await Promise.all([...sessions.all()].map((s) => s.server.close().catch(() => undefined)));
+      // The database closes first: a branch whose client connection closes next must not record that as its
+      // failure (it runs again on the next start). Nothing is written after the shutdown was recorded.
       db.close();
+      await Promise.all([...sessions.all()].map((s) => s.server.close().catch(() => undefined)));
     },
   };
 }

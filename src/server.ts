@@ -63,7 +63,7 @@ function handleShutdown(conductor: Conductor, settings: Settings, stopTransport:
     if (closing) return;
     closing = true;
     log.info(`shutting down (${why}); running runs resume from their last checkpoint on the next start`);
-    void stopTransport().catch(() => undefined).then(() => conductor.close(why)).finally(() => process.exit(0));
+    void conductor.close(why).then(stopTransport).catch(() => undefined).finally(() => process.exit(0));
   };
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));

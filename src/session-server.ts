@@ -18,12 +18,12 @@ export const INSTRUCTIONS =
   "inline { name, text } sources or files under an allowed directory). The run pauses at sync points and before its quality " +
   "gate unless approvals is []; answer with approve_interrupt. Read progress with get_timeline or the orchestrator://runs resources.";
 
-export function createSessionServer(shared: ServerContext, principal: string): McpServer {
+export function createSessionServer(shared: ServerContext, principal: string, listening?: () => boolean): McpServer {
   const server = new McpServer(
     { name: "conductor-mcp", title: "Conductor: durable multi-agent workflows", version: VERSION },
     { capabilities: { logging: {} }, instructions: INSTRUCTIONS },
   );
-  const session = { server, principal };
+  const session = { server, principal, ...(listening ? { listening } : {}) };
   const ctx: SessionContext = { ...shared, principal, session };
   registerTools(server, ctx);
   registerRunResources(server, ctx);
@@ -35,6 +35,7 @@ export function createSessionServer(shared: ServerContext, principal: string): M
     enableSubscriptions(server, ctx),
     attachMcpLogging(server, ctx),
   ];
+  server.server.oninitialized = () => shared.sessions.ready();
   server.server.onclose = () => cleanups.forEach((cleanup) => cleanup());
   return server;
 }

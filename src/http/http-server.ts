@@ -5,8 +5,8 @@
 import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { NextFunction, Request, RequestHandler, Response } from "express";
-import { createMcpExpressApp } from "@modelcontextprotocol/sdk/server/express.js";
+import express, { type ErrorRequestHandler, type NextFunction, type Request, type RequestHandler, type Response } from "express";
+import { hostHeaderValidation, localhostHostValidation } from "@modelcontextprotocol/sdk/server/middleware/hostHeaderValidation.js";
 import { requireBearerAuth } from "@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
@@ -28,12 +28,24 @@ interface HttpSession {
   principal: string;
 }
 
+/** Set once the client's GET event stream is open: the server's own requests and notifications travel on it. */
+interface Listening {
+  open: boolean;
+}
+
 export async function serveHttp(conductor: Conductor, settings: Settings, tokens: TokenTable | undefined, log: Logger): Promise<HttpServing> {
   const loopback = isLoopback(settings.host);
   const wildcard = settings.host === "0.0.0.0" || settings.host === "::";
-  // Loopback: the SDK's localhost Host check. A named host: only that name. A wildcard address: tokens protect it.
-  const app = createMcpExpressApp(loopback ? { host: "127.0.0.1" } : wildcard ? { host: settings.host } : { host: settings.host, allowedHosts: [settings.host] });
+  const app = express();
+  // Host checks against DNS rebinding (the SDK's middleware): loopback answers only to localhost names, a named host
+  // only to its name; a wildcard address has no one name, and tokens are required for it.
+  if (loopback) app.use(localhostHostValidation());
+  else if (!wildcard) app.use(hostHeaderValidation([settings.host]));
+  // A request may carry several inline inputs of up to --max-input-bytes each.
+  const maxBody = requestLimit(settings.maxInputBytes);
+  app.use(express.json({ limit: maxBody }));
   const sessions = new Map<string, HttpSession>();
+  const listening = new Map<string, Listening>();
 
   app.get("/healthz", (_req, res) => {
     const healthy = conductor.healthy();
@@ -52,23 +64,34 @@ export async function serveHttp(conductor: Conductor, settings: Settings, tokens
       const session = sessions.get(sessionId);
       // Another principal's session id is answered like an unknown one.
       if (!session || session.principal !== principalOf(req)) return jsonRpcError(res, 404, "unknown or expired MCP session; initialize a new one");
+      const stream = listening.get(sessionId);
+      if (req.method === "GET" && stream) {
+        onStreamOpened(res, () => {
+          stream.open = true;
+          conductor.context.sessions.ready();
+        });
+        res.once("close", () => { stream.open = false; });
+      }
       return session.transport.handleRequest(req, res, req.body);
     }
     if (req.method !== "POST" || !isInitializeRequest(req.body)) {
       return jsonRpcError(res, 400, "no Mcp-Session-Id header: send an initialize request first");
     }
     const principal = principalOf(req);
+    const stream: Listening = { open: false };
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (newId) => {
         sessions.set(newId, { transport, principal });
+        listening.set(newId, stream);
         log.info(`HTTP session ${newId} opened for ${principal}`);
       },
     });
     transport.onclose = () => {
+      if (transport.sessionId) listening.delete(transport.sessionId);
       if (transport.sessionId && sessions.delete(transport.sessionId)) log.info(`HTTP session ${transport.sessionId} closed`);
     };
-    await conductor.connectClient(principal).connect(transport);
+    await conductor.connectClient(principal, () => stream.open).connect(transport);
     await transport.handleRequest(req, res, req.body);
   };
   const route = (req: Request, res: Response, next: NextFunction) => {
@@ -79,6 +102,13 @@ export async function serveHttp(conductor: Conductor, settings: Settings, tokens
     });
   };
   app.all("/mcp", checkOrigin(settings.host, loopback), authenticate, route);
+  const badBody: ErrorRequestHandler = (error: { status?: number; type?: string; message?: string }, _req, res, next) => {
+    if (res.headersSent) return next(error);
+    if (error.type === "entity.too.large") return jsonRpcError(res, 413, `the request body is larger than this server's limit of ${maxBody} bytes (4 x --max-input-bytes)`);
+    if (error.type === "entity.parse.failed") return jsonRpcError(res, 400, `the request body is not JSON: ${error.message ?? ""}`, -32700);
+    return jsonRpcError(res, error.status ?? 500, error.message ?? "bad request");
+  };
+  app.use(badBody);
 
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(settings.port, settings.host, () => resolve(s));
@@ -115,6 +145,24 @@ function checkOrigin(host: string, loopback: boolean): RequestHandler {
   };
 }
 
-function jsonRpcError(res: Response, status: number, message: string): void {
-  res.status(status).json({ jsonrpc: "2.0", error: { code: status === 500 ? -32603 : -32000, message }, id: null });
+/**
+ * Calls `opened` once the SDK has answered a GET with its event stream: by then the stream is registered, so a
+ * message sent next reaches the client. (Node's response has no event for "headers written"; writeHead is wrapped.)
+ */
+function onStreamOpened(res: Response, opened: () => void): void {
+  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => Response;
+  res.writeHead = ((...args: unknown[]) => {
+    const result = writeHead(...args);
+    if (res.statusCode === 200) setImmediate(opened);
+    return result;
+  }) as typeof res.writeHead;
+}
+
+/** The largest request body: room for four inputs of the largest size (their JSON escaping included). */
+export function requestLimit(maxInputBytes: number): number {
+  return 4 * maxInputBytes + 1_000_000;
+}
+
+function jsonRpcError(res: Response, status: number, message: string, code = status === 500 ? -32603 : -32000): void {
+  res.status(status).json({ jsonrpc: "2.0", error: { code, message }, id: null });
 }

@@ -165,6 +165,8 @@ const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> 
       DROP TABLE conductor_agent_templates;
       ALTER TABLE conductor_agent_templates_v7 RENAME TO conductor_agent_templates;
       ALTER TABLE conductor_agent_outcomes ADD COLUMN principal TEXT NOT NULL DEFAULT 'local';
+      DROP INDEX conductor_agent_outcomes_by_type;
+      CREATE INDEX conductor_agent_outcomes_by_type ON conductor_agent_outcomes (agent_type, principal, id);
     `,
   },
 ];

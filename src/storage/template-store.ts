@@ -30,7 +30,7 @@ export interface Outcome {
   seconds: number;
 }
 
-/** Outcomes kept per template as performance history (the counters cover all of them). */
+/** Outcomes kept per template and principal as performance history (the counters cover all of them). */
 export const HISTORY_KEPT = 1000;
 
 export type StoredDefinition = Omit<TemplateDefinition, "resource_requirements"> & { resource_requirements: Resources };
@@ -57,8 +57,8 @@ export class TemplateStore {
         VALUES (@agent_type, @principal, @agent_id, @run_id, @branch_id, @attempt, @success, @quality, @seconds, @at)`),
       count: db.prepare(`UPDATE conductor_agent_templates SET runs = runs + 1, successes = successes + @success,
         quality_sum = quality_sum + @quality, seconds_sum = seconds_sum + @seconds WHERE owner IN ('', @principal) AND agent_type = @agent_type`),
-      prune: db.prepare(`DELETE FROM conductor_agent_outcomes WHERE agent_type = ? AND id <= (
-        SELECT id FROM conductor_agent_outcomes WHERE agent_type = ? ORDER BY id DESC LIMIT 1 OFFSET ?)`),
+      prune: db.prepare(`DELETE FROM conductor_agent_outcomes WHERE agent_type = @agent_type AND principal = @principal AND id <= (
+        SELECT id FROM conductor_agent_outcomes WHERE agent_type = @agent_type AND principal = @principal ORDER BY id DESC LIMIT 1 OFFSET @kept)`),
       history: db.prepare(`SELECT agent_id, run_id, branch_id, attempt, success, quality, seconds, at FROM conductor_agent_outcomes
         WHERE agent_type = ? AND principal = ? ORDER BY id DESC LIMIT ?`),
     };
@@ -122,7 +122,7 @@ export class TemplateStore {
     return this.db.transaction(() => {
       if (this.stmts.outcome.run(row).changes !== 1) return false;
       this.stmts.count.run(row);
-      this.stmts.prune.run(o.agent_type, o.agent_type, HISTORY_KEPT);
+      this.stmts.prune.run({ agent_type: o.agent_type, principal: o.principal, kept: HISTORY_KEPT });
       return true;
     }).immediate();
   }

@@ -1,17 +1,23 @@
 /**
- * Test fixture: spawns the built server (dist/server.js) over stdio and connects a real MCP client.
+ * Test fixture: spawns the built server (dist/server.js) and connects a real MCP client, over stdio or, when
+ * CONDUCTOR_TEST_TRANSPORT=http, over Streamable HTTP (the server listens on a free loopback port). The same
+ * integration suite runs over both.
  */
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import type { CallToolResult, ClientCapabilities } from "@modelcontextprotocol/sdk/types.js";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const SERVER = path.join(ROOT, "dist/server.js");
 export const FIXTURES = path.join(ROOT, "test/fixtures");
+export const TRANSPORT: "stdio" | "http" = process.env.CONDUCTOR_TEST_TRANSPORT === "http" ? "http" : "stdio";
 
 export function tempDir(prefix = "conductor-test-"): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -19,29 +25,85 @@ export function tempDir(prefix = "conductor-test-"): string {
 
 export interface Connected {
   client: Client;
-  transport: StdioClientTransport;
   dbPath: string;
   stderr: () => string;
   close(): Promise<void>;
   /** The server process id (for kill tests). */
   pid: number;
+  /** Resolves when the server process has exited. */
+  exited: Promise<void>;
 }
 
-export async function connect(opts: { dbPath?: string; args?: string[]; env?: Record<string, string> } = {}): Promise<Connected> {
+export interface ConnectOptions {
+  dbPath?: string;
+  args?: string[];
+  env?: Record<string, string>;
+  /** The client's name and capabilities (e.g. sampling). */
+  clientName?: string;
+  capabilities?: ClientCapabilities;
+  /** Called with the client before it connects (to set request handlers). */
+  prepare?: (client: Client) => void;
+}
+
+export async function connect(opts: ConnectOptions = {}): Promise<Connected> {
   const dbPath = opts.dbPath ?? path.join(tempDir(), "conductor.db");
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [SERVER, "--db", dbPath, "--log-level", "debug", ...(opts.args ?? [])],
-    env: { ...(process.env as Record<string, string>), ...opts.env },
-    stderr: "pipe",
-  });
+  const args = [SERVER, "--db", dbPath, "--log-level", "debug", ...(opts.args ?? [])];
+  const env = { ...(process.env as Record<string, string>), ...opts.env };
+  const client = new Client({ name: opts.clientName ?? "conductor-test", version: "0.0.0" }, opts.capabilities ? { capabilities: opts.capabilities } : {});
+  opts.prepare?.(client);
+  const server = TRANSPORT === "http" ? await spawnHttp(args, env) : spawnStdio(args, env);
+  await client.connect(server.transport);
+  const exited = server.exited ?? new Promise<void>((resolve) => { client.onclose = resolve; });
+  return {
+    client, dbPath, stderr: server.stderr, pid: server.pid, exited,
+    async close() {
+      await client.close();
+      await server.stop();
+    },
+  };
+}
+
+interface Spawned {
+  transport: Transport;
+  pid: number;
+  stderr: () => string;
+  /** Over stdio the client's connection closing is the process ending. */
+  exited?: Promise<void>;
+  stop(): Promise<void>;
+}
+
+function spawnStdio(args: string[], env: Record<string, string>): Spawned {
+  const transport = new StdioClientTransport({ command: process.execPath, args, env, stderr: "pipe" });
   let err = "";
   transport.stderr?.on("data", (d: Buffer) => { err += d.toString(); });
-  const client = new Client({ name: "conductor-test", version: "0.0.0" });
-  await client.connect(transport);
   return {
-    client, transport, dbPath, stderr: () => err, pid: transport.pid!,
-    async close() { await client.close(); },
+    transport, stderr: () => err,
+    get pid() { return transport.pid!; },
+    async stop() { /* closing the client closed the server's stdin; it exits by itself */ },
+  };
+}
+
+/** Starts `dist/server.js --transport http --port 0` and connects to the URL it logs. */
+async function spawnHttp(args: string[], env: Record<string, string>): Promise<Spawned> {
+  const child = spawn(process.execPath, [...args, "--transport", "http", "--host", "127.0.0.1", "--port", "0"], { env, stdio: ["ignore", "ignore", "pipe"] });
+  let err = "";
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stderr.on("data", (d: Buffer) => {
+      err += d.toString();
+      const m = /serving Streamable HTTP on (http:\/\/\S+)/.exec(err);
+      if (m) resolve(m[1]!);
+    });
+    void exited.then(() => reject(new Error(`the server exited before listening:\n${err}`)));
+  });
+  const token = env.CONDUCTOR_TEST_TOKEN;
+  const transport = new StreamableHTTPClientTransport(new URL(url), token ? { requestInit: { headers: { Authorization: `Bearer ${token}` } } } : {});
+  return {
+    transport, pid: child.pid!, stderr: () => err, exited,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      await exited;
+    },
   };
 }
 

@@ -84,13 +84,20 @@ test("when the process driving a run dies, another process on the same database 
 });
 
 test("limits: runs beyond --max-concurrent-runs queue; --max-tasks, --max-objective-chars, --max-timeline-page answer clearly", async () => {
-  const s = await connect({ args: ["--max-concurrent-runs", "1", "--max-tasks", "3", "--max-objective-chars", "50", "--max-timeline-page", "10"] });
+  // The model answers only once all four runs are started, so the first holds the one slot while the others queue.
+  let open: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => { open = resolve; });
+  const s = await connectSampling(async () => { await gate; return answer([["Queued runs finish once a slot is free.", "doc"]]); },
+    ["--max-concurrent-runs", "1", "--max-tasks", "3", "--max-objective-chars", "50", "--max-timeline-page", "10"]);
   try {
     const small = (extra: Record<string, unknown> = {}) => {
-      const r = fiveTaskRequest({ approvals: [], objective: "Queue test", ...extra }) as { tasks: unknown[] };
+      const r = fiveTaskRequest({ approvals: [], objective: "Queue test", quality_threshold: 0, ...extra }) as { tasks: unknown[] };
       return { ...r, tasks: r.tasks.slice(0, 3) };
     };
-    const runs = await Promise.all(Array.from({ length: 4 }, () => call<Status>(s.client, "start_workflow", small({ wait_seconds: 60 }))));
+    const started = [];
+    for (let i = 0; i < 4; i++) started.push(await call<Status>(s.client, "start_workflow", small({ wait_seconds: 0 })));
+    open();
+    const runs = await Promise.all(started.map((r) => call<Status>(s.client, "start_workflow", small({ run_id: r.run_id, wait_seconds: 60 }))));
     assert.deepEqual(runs.map((r) => r.status), Array(4).fill("completed"));
     const queued = await Promise.all(runs.map(async (r) => (await call<{ total: number }>(s.client, "get_timeline", { run_id: r.run_id, event: "run_queued" })).total));
     assert.ok(queued.filter((n) => n > 0).length >= 1, `some run waited for a slot: ${queued}`);

@@ -12,9 +12,8 @@ test("a run paused when the server is SIGKILLed is resumed by a new server proce
   const first = await connect();
   const started = await call<Status>(first.client, "start_workflow", fiveTaskRequest());
   assert.equal(started.pending_interrupts[0]!.point, "sync_point");
-  const closed = new Promise<void>((resolve) => { first.client.onclose = resolve; });
   process.kill(first.pid, "SIGKILL");
-  await closed;
+  await first.exited;
 
   const second = await connect({ dbPath: first.dbPath });
   try {

@@ -51,17 +51,30 @@ describe("MCP features", () => {
   });
 
   test("logging: the client's level decides which notifications/message it gets", async () => {
+    // Over HTTP notifications travel on their own event stream, so they may arrive after the tool result: wait for them.
     const messages: Array<{ level: string; text: string }> = [];
+    const waiters: Array<{ match: (m: { text: string }) => boolean; resolve: () => void }> = [];
     s.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
-      messages.push({ level: n.params.level, text: JSON.stringify(n.params.data) });
+      const m = { level: n.params.level, text: JSON.stringify(n.params.data) };
+      messages.push(m);
+      for (const w of waiters.filter((w) => w.match(m))) w.resolve();
+    });
+    const arrives = (needle: string, from = 0) => new Promise<void>((resolve) => {
+      if (messages.slice(from).some((m) => m.text.includes(needle))) return resolve();
+      waiters.push({ match: (m) => m.text.includes(needle), resolve });
     });
     await s.client.setLoggingLevel("info");
     const run = await call<Status>(s.client, "start_workflow", fiveTaskRequest({ approvals: [] }));
-    assert.ok(messages.some((m) => m.level === "info" && m.text.includes(`run ${run.run_id} completed`)), JSON.stringify(messages.slice(-3)));
+    await arrives(`run ${run.run_id} completed`);
+    assert.ok(messages.some((m) => m.level === "info" && m.text.includes(`run ${run.run_id} completed`)));
     await s.client.setLoggingLevel("error");
     const before = messages.length;
-    await call(s.client, "start_workflow", fiveTaskRequest({ approvals: [] }));
-    assert.deepEqual(messages.slice(before).filter((m) => m.level === "info"), [], "no info messages at level error");
+    const quiet = await call<Status>(s.client, "start_workflow", fiveTaskRequest({ approvals: [] }));
+    // Setting the level back logs at info: once that arrives, everything logged before it has arrived too.
+    await s.client.setLoggingLevel("info");
+    await arrives("client set the log level to info", before);
+    const between = messages.slice(before).filter((m) => !m.text.includes("client set the log level"));
+    assert.deepEqual(between.filter((m) => m.level === "info"), [], `no info messages at level error (run ${quiet.run_id})`);
   });
 
   test("every tool has a title and all four annotation hints", async () => {

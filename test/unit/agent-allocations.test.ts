@@ -27,7 +27,7 @@ function setup(capacity = { cpu: 2, memory_mb: 1024 }) {
       max_concurrent_tasks: opts.max ?? 3,
     } as unknown as AgentSpecification;
     const standalone = opts.standalone ?? true;
-    assert.equal(store.insert({ agent_id, agent_type: "research_specialist", run_id: opts.run_id ?? null, task_id: null, standalone, specification }), true);
+    assert.equal(store.insert({ agent_id, principal: "local", agent_type: "research_specialist", run_id: opts.run_id ?? null, task_id: null, standalone, specification }), true);
     return store.get(agent_id)!;
   };
   return { db, store, pool, allocations, add };

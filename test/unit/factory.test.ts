@@ -7,7 +7,8 @@ import { ResourcePool } from "../../src/agents/resource-pool.js";
 import { AgentFactory } from "../../src/agents/factory.js";
 import { NoSuitableAgentError } from "../../src/agents/selection.js";
 import { UserError } from "../../src/errors.js";
-import { TemplateDefinitionSchema, type TemplateDefinition } from "../../src/agents/specification.js";
+import { LOCAL_PRINCIPAL } from "../../src/sessions/client-sessions.js";
+import { TemplateDefinitionSchema, type AgentSpecification, type TaskRequirements, type TemplateDefinition } from "../../src/agents/specification.js";
 
 function setup() {
   const db = openDatabase(":memory:");
@@ -21,26 +22,30 @@ const def = (input: Record<string, unknown>): TemplateDefinition => TemplateDefi
 });
 // efficiency 1 - (0.125/2 + 64/1024)/2 = 0.9375, vs research_specialist 1 - (0.25/2 + 128/1024)/2 = 0.875
 const LIGHT = def({ agent_type: "light_researcher", resource_requirements: { cpu: 0.125, memory_mb: 64 } });
+const L = LOCAL_PRINCIPAL;
+/** specify from the templates the principal sees, as the tools and runs call it. */
+const specify = (factory: AgentFactory, req: TaskRequirements, context: Record<string, unknown> = {}, principal = L) =>
+  factory.specify(req, context, factory.listTemplates(principal));
 const RESEARCH = { task_description: "Find the market size", capabilities_needed: ["research" as const] };
 
 describe("AgentFactory.register", () => {
   test("the five built-ins are present", () => {
     const { factory } = setup();
-    assert.deepEqual(factory.listTemplates().map((t) => t.agent_type).sort(), [
+    assert.deepEqual(factory.listTemplates(L).map((t) => t.agent_type).sort(), [
       "analysis_specialist", "coordination_specialist", "research_specialist", "synthesis_specialist", "validation_specialist",
     ]);
   });
 
   test("a built-in name is refused", () => {
     const { factory } = setup();
-    assert.throws(() => factory.register(def({ agent_type: "research_specialist" }), true), (e: unknown) => e instanceof UserError && /built-in/.test(e.message));
+    assert.throws(() => factory.register(L, def({ agent_type: "research_specialist" }), true), (e: unknown) => e instanceof UserError && /built-in/.test(e.message));
   });
 
   test("an existing type without replace is refused, naming the version and replace: true", () => {
     const { factory } = setup();
-    factory.register(LIGHT, false);
-    factory.register(LIGHT, true);
-    assert.throws(() => factory.register(LIGHT, false), (e: unknown) => {
+    factory.register(L, LIGHT, false);
+    factory.register(L, LIGHT, true);
+    assert.throws(() => factory.register(L, LIGHT, false), (e: unknown) => {
       assert.ok(e instanceof UserError);
       assert.match(e.message, /version 2/);
       assert.match(e.message, /replace: true/);
@@ -50,29 +55,29 @@ describe("AgentFactory.register", () => {
 
   test("templates may prefer any executor, and their agents' specifications carry it", () => {
     const { factory } = setup();
-    factory.register(def({ agent_type: "sampler", executor: "sampling" }), false);
-    const stored = factory.listTemplates().find((t) => t.agent_type === "sampler")!;
+    factory.register(L, def({ agent_type: "sampler", executor: "sampling" }), false);
+    const stored = factory.listTemplates(L).find((t) => t.agent_type === "sampler")!;
     assert.equal(stored.executor, "sampling");
   });
 
   test("resource needs over the pool's whole capacity are refused", () => {
     const { factory } = setup();
-    assert.throws(() => factory.register(def({ agent_type: "big_cpu", resource_requirements: { cpu: 4 } }), false), (e: unknown) => {
+    assert.throws(() => factory.register(L, def({ agent_type: "big_cpu", resource_requirements: { cpu: 4 } }), false), (e: unknown) => {
       assert.ok(e instanceof UserError);
       assert.match(e.message, /cpu 4/);
       assert.match(e.message, /cpu 2, 1024 MB/);
       return true;
     });
-    assert.throws(() => factory.register(def({ agent_type: "big_mem", resource_requirements: { memory_mb: 2048 } }), false), UserError);
-    assert.equal(factory.listTemplates().length, 5);
+    assert.throws(() => factory.register(L, def({ agent_type: "big_mem", resource_requirements: { memory_mb: 2048 } }), false), UserError);
+    assert.equal(factory.listTemplates(L).length, 5);
   });
 
   test("register, then replace bumps the version with created false", () => {
     const { factory } = setup();
-    assert.deepEqual(factory.register(LIGHT, false), { agent_type: "light_researcher", version: 1, capabilities: ["research"], created: true });
+    assert.deepEqual(factory.register(L, LIGHT, false), { agent_type: "light_researcher", version: 1, capabilities: ["research"], created: true });
     const v2 = def({ agent_type: "light_researcher", capabilities: ["research", "validation"], description: "v2" });
-    assert.deepEqual(factory.register(v2, true), { agent_type: "light_researcher", version: 2, capabilities: ["research", "validation"], created: false });
-    const stored = factory.listTemplates().find((t) => t.agent_type === "light_researcher")!;
+    assert.deepEqual(factory.register(L, v2, true), { agent_type: "light_researcher", version: 2, capabilities: ["research", "validation"], created: false });
+    const stored = factory.listTemplates(L).find((t) => t.agent_type === "light_researcher")!;
     assert.equal(stored.version, 2);
     assert.equal(stored.description, "v2");
     // unspecified resources come from the capabilities' estimate: max(research, validation) = {0.25, 128}
@@ -83,8 +88,8 @@ describe("AgentFactory.register", () => {
 describe("AgentFactory.specify", () => {
   test("picks a registered lighter research template and returns every candidate", () => {
     const { factory } = setup();
-    factory.register(LIGHT, false);
-    const { selection } = factory.specify(RESEARCH);
+    factory.register(L, LIGHT, false);
+    const { selection } = specify(factory, RESEARCH);
     assert.equal(selection.chosen, "light_researcher");
     assert.deepEqual(selection.needed, ["research"]);
     assert.deepEqual(selection.candidates, [
@@ -95,7 +100,7 @@ describe("AgentFactory.specify", () => {
 
   test("the specification has the contract's fields", () => {
     const { factory } = setup();
-    const { specification: s } = factory.specify({ ...RESEARCH, domain: "market", quality_requirement: 0.9, time_limit: 60 }, { customer: "acme" });
+    const { specification: s } = specify(factory, { ...RESEARCH, domain: "market", quality_requirement: 0.9, time_limit: 60 }, { customer: "acme" });
     for (const key of ["agent_type", "capabilities", "resource_requirements", "performance_targets", "specialization_parameters",
       "max_concurrent_tasks", "timeout_seconds", "retry_attempts", "quality_thresholds", "monitoring_enabled"]) {
       assert.ok(key in s, `missing ${key}`);
@@ -119,19 +124,19 @@ describe("AgentFactory.specify", () => {
   test("comprehensive detail raises the resources to the estimate", () => {
     const { factory } = setup();
     // research estimate x 1.5 = {0.375, 192}, above research_specialist's {0.25, 128}
-    const { specification } = factory.specify({ ...RESEARCH, detail_level: "comprehensive" });
+    const { specification } = specify(factory, { ...RESEARCH, detail_level: "comprehensive" });
     assert.deepEqual(specification.resource_requirements, { cpu: 0.375, memory_mb: 192 });
     assert.equal(specification.specialization_parameters.depth_level, "comprehensive");
   });
 
   test("capabilities inferred from the description pick the matching built-in", () => {
     const { factory } = setup();
-    assert.equal(factory.specify({ task_description: "Analyze the sales data trend" }).selection.chosen, "analysis_specialist");
+    assert.equal(specify(factory, { task_description: "Analyze the sales data trend" }).selection.chosen, "analysis_specialist");
   });
 
   test("no template covering every needed capability is a NoSuitableAgentError naming them and the types", () => {
     const { factory } = setup();
-    assert.throws(() => factory.specify({ task_description: "x", capabilities_needed: ["research", "analysis"] }), (e: unknown) => {
+    assert.throws(() => specify(factory, { task_description: "x", capabilities_needed: ["research", "analysis"] }), (e: unknown) => {
       assert.ok(e instanceof NoSuitableAgentError);
       assert.match(e.message, /research, analysis/);
       assert.match(e.message, /research_specialist/);
@@ -142,12 +147,12 @@ describe("AgentFactory.specify", () => {
 
   test("after failing outcomes the registered template loses to research_specialist", () => {
     const { factory } = setup();
-    factory.register(LIGHT, false);
+    factory.register(L, LIGHT, false);
     const outcomes = [true, false, false, false];
     outcomes.forEach((success, i) => factory.recordOutcome({
-      agent_type: "light_researcher", agent_id: "light_researcher-1", run_id: "run-1", branch_id: "b1", attempt: i + 1, success, quality: 0.5, seconds: 5,
+      agent_type: "light_researcher", principal: L, agent_id: "light_researcher-1", run_id: "run-1", branch_id: "b1", attempt: i + 1, success, quality: 0.5, seconds: 5,
     }));
-    const { selection } = factory.specify(RESEARCH);
+    const { selection } = specify(factory, RESEARCH);
     assert.equal(selection.chosen, "research_specialist");
     // success rate 1/4: 0.4 + 0.1 + 0.2 x 0.9375 = 0.6875
     assert.deepEqual(selection.candidates.map((c) => [c.agent_type, c.score, c.performance_score]), [
@@ -159,8 +164,8 @@ describe("AgentFactory.specify", () => {
 describe("AgentFactory.record and pinnable", () => {
   test("record is idempotent per agent id and counts the creation once", () => {
     const { factory } = setup();
-    const generated = factory.specify(RESEARCH);
-    const owner = { run_id: null, task_id: null, standalone: true };
+    const generated = specify(factory, RESEARCH);
+    const owner = { principal: L, run_id: null, task_id: null, standalone: true };
     const first = factory.record("agent-1", generated, owner);
     const second = factory.record("agent-1", generated, owner);
     assert.equal(first.agent_id, "agent-1");
@@ -168,9 +173,9 @@ describe("AgentFactory.record and pinnable", () => {
     assert.equal(first.standalone, true);
     assert.deepEqual(first.specification, generated.specification);
     assert.deepEqual(second, first);
-    assert.equal(factory.listTemplates().find((t) => t.agent_type === "research_specialist")!.creation_count, 1);
+    assert.equal(factory.listTemplates(L).find((t) => t.agent_type === "research_specialist")!.creation_count, 1);
     factory.record("agent-2", generated, owner);
-    assert.equal(factory.listTemplates().find((t) => t.agent_type === "research_specialist")!.creation_count, 2);
+    assert.equal(factory.listTemplates(L).find((t) => t.agent_type === "research_specialist")!.creation_count, 2);
   });
 
   test("newAgentId is prefixed with the type and unique", () => {
@@ -182,12 +187,128 @@ describe("AgentFactory.record and pinnable", () => {
 
   test("pinnable: an active standalone agent with the capability", () => {
     const { factory } = setup();
-    const generated = factory.specify(RESEARCH);
-    factory.record("solo", generated, { run_id: null, task_id: null, standalone: true });
-    factory.record("run-agent", generated, { run_id: "run-1", task_id: "t1", standalone: false });
-    assert.equal(factory.pinnable("solo", "research").agent_id, "solo");
-    assert.throws(() => factory.pinnable("missing", "research"), (e: unknown) => e instanceof UserError && /"missing" is not an active generated agent/.test(e.message));
-    assert.throws(() => factory.pinnable("run-agent", "research"), /not an active generated agent/);
-    assert.throws(() => factory.pinnable("solo", "analysis"), (e: unknown) => e instanceof UserError && /lacks the capability "analysis"/.test(e.message));
+    const generated = specify(factory, RESEARCH);
+    factory.record("solo", generated, { principal: L, run_id: null, task_id: null, standalone: true });
+    factory.record("run-agent", generated, { principal: L, run_id: "run-1", task_id: "t1", standalone: false });
+    assert.equal(factory.pinnable("solo", "research", L).agent_id, "solo");
+    assert.throws(() => factory.pinnable("missing", "research", L), (e: unknown) => e instanceof UserError && /"missing" is not an active generated agent/.test(e.message));
+    assert.throws(() => factory.pinnable("run-agent", "research", L), /not an active generated agent/);
+    assert.throws(() => factory.pinnable("solo", "analysis", L), (e: unknown) => e instanceof UserError && /lacks the capability "analysis"/.test(e.message));
+  });
+});
+
+describe("AgentFactory principals", () => {
+  const A = "alice";
+  const B = "bob";
+  const registered = (factory: AgentFactory, principal: string) => factory.listTemplates(principal).filter((t) => !t.builtin).map((t) => t.agent_type);
+  /** The error a call throws, to compare messages. */
+  const failure = (work: () => unknown): UserError => {
+    try {
+      work();
+    } catch (error) {
+      assert.ok(error instanceof UserError, String(error));
+      return error;
+    }
+    assert.fail("expected a UserError");
+  };
+
+  test("a template registered by A is not listed for, nor selected for, B; both list the built-ins", () => {
+    const { factory } = setup();
+    factory.register(A, LIGHT, false);
+    assert.deepEqual(registered(factory, A), ["light_researcher"]);
+    assert.deepEqual(registered(factory, B), []);
+    assert.equal(factory.listTemplates(B).length, 5);
+    assert.equal(specify(factory, RESEARCH, {}, A).selection.chosen, "light_researcher");
+    const { selection } = specify(factory, RESEARCH, {}, B);
+    assert.equal(selection.chosen, "research_specialist");
+    assert.deepEqual(selection.candidates.map((c) => c.agent_type), ["research_specialist"]);
+  });
+
+  test("B registers the agent_type A has, as a new template with its own versions", () => {
+    const { factory } = setup();
+    factory.register(A, LIGHT, false);
+    assert.equal(factory.register(A, LIGHT, true).version, 2);
+    assert.deepEqual(factory.register(B, LIGHT, false), { agent_type: "light_researcher", version: 1, capabilities: ["research"], created: true });
+    assert.equal(factory.listTemplates(A).find((t) => t.agent_type === "light_researcher")!.version, 2);
+    assert.throws(() => factory.register(B, LIGHT, false), (e: unknown) => e instanceof UserError && /version 1/.test(e.message));
+    assert.throws(() => factory.register(B, def({ agent_type: "research_specialist" }), true), (e: unknown) => e instanceof UserError && /built-in/.test(e.message));
+  });
+
+  test("an outcome of B's agent of a built-in type counts on the built-in and is in B's history, not A's", () => {
+    const { factory } = setup();
+    factory.recordOutcome({ agent_type: "research_specialist", principal: B, agent_id: "b-agent", run_id: "run-b", branch_id: "b1", attempt: 1, success: false, quality: 0.3, seconds: 4 });
+    for (const principal of [A, B]) {
+      const t = factory.listTemplates(principal).find((x) => x.agent_type === "research_specialist")!;
+      assert.deepEqual([t.runs, t.successes], [1, 0], principal);
+    }
+    assert.deepEqual(factory.history(B, "research_specialist").map((r) => [r.agent_id, r.run_id, r.success]), [["b-agent", "run-b", false]]);
+    assert.deepEqual(factory.history(A, "research_specialist"), []);
+  });
+
+  test("failing outcomes of B's own template of a type do not demote A's template of that type", () => {
+    const { factory } = setup();
+    factory.register(A, LIGHT, false);
+    factory.register(B, LIGHT, false);
+    [1, 2, 3].forEach((attempt) => factory.recordOutcome({
+      agent_type: "light_researcher", principal: B, agent_id: "b-light", run_id: "run-b", branch_id: "b1", attempt, success: false, quality: 0.1, seconds: 5,
+    }));
+    assert.equal(specify(factory, RESEARCH, {}, A).selection.chosen, "light_researcher");
+    assert.equal(specify(factory, RESEARCH, {}, B).selection.chosen, "research_specialist");
+    assert.deepEqual(factory.history(A, "light_researcher"), []);
+    assert.equal(factory.history(B, "light_researcher").length, 3);
+  });
+
+  test("record counts a creation on the template the principal sees", () => {
+    const { factory } = setup();
+    factory.register(A, LIGHT, false);
+    factory.register(B, LIGHT, false);
+    const generated = specify(factory, RESEARCH, {}, B);
+    assert.equal(generated.specification.agent_type, "light_researcher");
+    factory.record("b-light", generated, { principal: B, run_id: null, task_id: null, standalone: true });
+    const count = (principal: string) => factory.listTemplates(principal).find((t) => t.agent_type === "light_researcher")!.creation_count;
+    assert.equal(count(B), 1);
+    assert.equal(count(A), 0);
+  });
+
+  test("A's agent is to B what an unknown agent id is: pinnable and requireAgent throw the same message", () => {
+    const { factory } = setup();
+    const generated = specify(factory, RESEARCH, {}, A);
+    factory.record("a-solo", generated, { principal: A, run_id: null, task_id: null, standalone: true });
+    assert.equal(factory.pinnable("a-solo", "research", A).agent_id, "a-solo");
+    assert.equal(factory.requireAgent("a-solo", A).principal, A);
+    // the messages for an id that does not exist at all
+    const unknown = setup().factory;
+    const unknownPin = failure(() => unknown.pinnable("a-solo", "research", B)).message;
+    const unknownRequire = failure(() => unknown.requireAgent("a-solo", B)).message;
+    assert.match(unknownPin, /"a-solo" is not an active generated agent/);
+    assert.match(unknownRequire, /unknown agent_id "a-solo"/);
+    assert.equal(failure(() => factory.pinnable("a-solo", "research", B)).message, unknownPin);
+    // a capability A's agent lacks is not revealed to B either
+    assert.equal(failure(() => factory.pinnable("a-solo", "analysis", B)).message, unknownPin);
+    assert.equal(failure(() => factory.requireAgent("a-solo", B)).message, unknownRequire);
+    assert.equal(failure(() => factory.requireAgent("missing", A)).message, `unknown agent_id "missing"; see orchestrator://agents/active`);
+  });
+});
+
+describe("AgentStore principals", () => {
+  test("active(principal) lists only that principal's active agents; active() every one", () => {
+    const db = openDatabase(":memory:");
+    const store = new AgentStore(db);
+    const specification = { agent_type: "research_specialist" } as unknown as AgentSpecification;
+    const add = (agent_id: string, principal: string, run_id: string | null = null) =>
+      assert.equal(store.insert({ agent_id, principal, agent_type: "research_specialist", run_id, task_id: null, standalone: run_id === null, specification }), true);
+    add("a1", "a");
+    add("a-run", "a", "run-a");
+    add("b1", "b");
+    add("b-gone", "b");
+    store.retire("b-gone");
+    assert.deepEqual(store.active("b").map((r) => r.agent_id), ["b1"]);
+    assert.deepEqual(store.active("a").map((r) => r.agent_id).sort(), ["a-run", "a1"]);
+    assert.deepEqual(store.active("nobody"), []);
+    assert.deepEqual(store.active().map((r) => r.agent_id).sort(), ["a-run", "a1", "b1"]);
+    assert.equal(store.get("a1")!.principal, "a");
+    assert.equal(store.insert({ agent_id: "a1", principal: "b", agent_type: "research_specialist", run_id: null, task_id: null, standalone: true, specification }), false,
+      "an id is taken across principals");
+    assert.equal(store.get("a1")!.principal, "a");
   });
 });
