@@ -26,11 +26,8 @@ export interface HttpServing {
 interface HttpSession {
   transport: StreamableHTTPServerTransport;
   principal: string;
-}
-
-/** Set once the client's GET event stream is open: the server's own requests and notifications travel on it. */
-interface Listening {
-  open: boolean;
+  /** Set while the client's GET event stream is open: the server's own requests and notifications travel on it. */
+  listening: boolean;
 }
 
 export async function serveHttp(conductor: Conductor, settings: Settings, tokens: TokenTable | undefined, log: Logger): Promise<HttpServing> {
@@ -45,7 +42,6 @@ export async function serveHttp(conductor: Conductor, settings: Settings, tokens
   const maxBody = requestLimit(settings.maxInputBytes);
   app.use(express.json({ limit: maxBody }));
   const sessions = new Map<string, HttpSession>();
-  const listening = new Map<string, Listening>();
 
   app.get("/healthz", (_req, res) => {
     const healthy = conductor.healthy();
@@ -64,13 +60,12 @@ export async function serveHttp(conductor: Conductor, settings: Settings, tokens
       const session = sessions.get(sessionId);
       // Another principal's session id is answered like an unknown one.
       if (!session || session.principal !== principalOf(req)) return jsonRpcError(res, 404, "unknown or expired MCP session; initialize a new one");
-      const stream = listening.get(sessionId);
-      if (req.method === "GET" && stream) {
+      if (req.method === "GET") {
         onStreamOpened(res, () => {
-          stream.open = true;
+          session.listening = true;
           conductor.context.sessions.ready();
         });
-        res.once("close", () => { stream.open = false; });
+        res.once("close", () => { session.listening = false; });
       }
       return session.transport.handleRequest(req, res, req.body);
     }
@@ -78,20 +73,18 @@ export async function serveHttp(conductor: Conductor, settings: Settings, tokens
       return jsonRpcError(res, 400, "no Mcp-Session-Id header: send an initialize request first");
     }
     const principal = principalOf(req);
-    const stream: Listening = { open: false };
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (newId) => {
-        sessions.set(newId, { transport, principal });
-        listening.set(newId, stream);
+        sessions.set(newId, session);
         log.info(`HTTP session ${newId} opened for ${principal}`);
       },
     });
     transport.onclose = () => {
-      if (transport.sessionId) listening.delete(transport.sessionId);
       if (transport.sessionId && sessions.delete(transport.sessionId)) log.info(`HTTP session ${transport.sessionId} closed`);
     };
-    await conductor.connectClient(principal, () => stream.open).connect(transport);
+    const session: HttpSession = { transport, principal, listening: false };
+    await conductor.connectClient(principal, () => session.listening).connect(transport);
     await transport.handleRequest(req, res, req.body);
   };
   const route = (req: Request, res: Response, next: NextFunction) => {

@@ -82,8 +82,4 @@ export class ClientSessions {
   all(): Iterable<ClientSession> {
     return this.open;
   }
-
-  get size(): number {
-    return this.open.size;
-  }
 }
