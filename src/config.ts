@@ -3,6 +3,7 @@
  */
 import { parseArgs } from "node:util";
 import path from "node:path";
+import { isPostgresUrl } from "./storage/storage.js";
 import envPaths from "env-paths";
 import { defaultCapacity } from "./agents/resource-pool.js";
 
@@ -69,7 +70,8 @@ export const USAGE = `conductor-mcp: an MCP server (stdio or Streamable HTTP) th
 Usage: conductor-mcp [options]
 
 Options:
-  --db PATH            SQLite file for runs, timelines and checkpoints
+  --db PATH|URL        SQLite file for runs, timelines and checkpoints, or a
+                       postgres://user:pass@host:port/database URL for PostgreSQL
                        (env ${ENV.db}; default: ${defaultDbPath()})
   --allow-dir DIR      a directory whose files task inputs may name by "path"; repeatable
                        (env ${ENV.allowDirs}, separated by "${path.delimiter}"; default: none)
@@ -171,7 +173,7 @@ export function parseCommand(argv: string[], rawEnv: NodeJS.ProcessEnv): ParsedC
   return {
     kind: "serve",
     settings: {
-      dbPath: path.resolve(values.db ?? env[ENV.db] ?? defaultDbPath()),
+      dbPath: resolveDb(values.db ?? env[ENV.db] ?? defaultDbPath()),
       allowedDirs: dirs.filter((d) => d.trim() !== "").map((d) => path.resolve(d)),
       logLevel: logLevel as LogLevel,
       maxInputBytes,
@@ -206,4 +208,9 @@ function capped(flag: string, raw: string, max: number): number {
   const n = positive(flag, raw, true);
   if (n > max) throw new SettingsError(`${flag} may be at most ${max} (the contract's limit), got ${n}`);
   return n;
+}
+
+/** A SQLite file path made absolute; a PostgreSQL URL as given. */
+function resolveDb(db: string): string {
+  return isPostgresUrl(db) ? db : path.resolve(db);
 }

@@ -23,14 +23,8 @@ import { RunManager } from "./runs/run-manager.js";
 import type { ServerContext } from "./server-context.js";
 import { createSessionServer } from "./session-server.js";
 import { ClientSessions } from "./sessions/client-sessions.js";
-import { openDatabase } from "./storage/database.js";
-import { AgentStore } from "./storage/agent-store.js";
-import { newOwner, RunLeases } from "./storage/run-leases.js";
-import { createCheckpointer, createCheckpointPruner } from "./storage/checkpointer.js";
-import { RunStore } from "./storage/run-store.js";
-import { TemplateStore } from "./storage/template-store.js";
-import { TimelineStore } from "./storage/timeline-store.js";
-import { BranchResultStore } from "./storage/branch-result-store.js";
+import { openStorage } from "./storage/open-storage.js";
+import { RunInterest } from "./resources/run-interest.js";
 
 export { VERSION } from "./version.js";
 
@@ -40,36 +34,34 @@ export interface Conductor {
    *  `listening` says when the client can receive the server's own requests (see ClientSession). */
   connectClient(principal: string, listening?: () => boolean): McpServer;
   /** Whether the database answers (for health checks). */
-  healthy(): boolean;
+  healthy(): Promise<boolean>;
   close(reason?: string): Promise<void>;
 }
 
-export function createConductor(settings: Settings, log: ServerLogger): Conductor {
-  const db = openDatabase(settings.dbPath);
-  const runs = new RunStore(db);
-  const timeline = new TimelineStore(db);
-  const results = new BranchResultStore(db);
+export async function createConductor(settings: Settings, log: ServerLogger): Promise<Conductor> {
+  const storage = await openStorage(settings.dbPath, { leaseMs: settings.leaseSeconds * 1000 });
+  const { runs, timeline, results, agents: agentStore } = storage;
   const inputs = new InputAccess(settings.allowedDirs, settings.maxInputBytes);
   const pool = new ResourcePool({ cpu: settings.poolCpu, memory_mb: settings.poolMemoryMb });
-  const agentStore = new AgentStore(db);
-  const factory = new AgentFactory(new TemplateStore(db), agentStore, pool);
+  const factory = await new AgentFactory(storage.templates, agentStore, pool).init();
   const allocations = new AgentAllocations(agentStore, pool, log);
-  allocations.restore();
+  await allocations.restore();
   const sessions = new ClientSessions();
-  const pruneCheckpoints = createCheckpointPruner(db);
-  const principalOf = (runId: string) => runs.principalOf(runId) ?? "";
+  const principalOf = async (runId: string) => (await runs.principalOf(runId)) ?? "";
   const manager = new RunManager({
-    runs, timeline, inputs, log,
-    checkTasks: (tasks, principal) => tasks.forEach((t) => t.agent_id !== undefined && factory.pinnable(t.agent_id, t.type, principal)),
-    onRunEnded: (runId) => {
-      allocations.retireRun(runId);
-      pruneCheckpoints(runId);
+    runs, timeline, inputs, log, changes: storage.changes,
+    checkTasks: async (tasks, principal) => {
+      for (const t of tasks) if (t.agent_id !== undefined) await factory.pinnable(t.agent_id, t.type, principal);
+    },
+    onRunEnded: async (runId) => {
+      await allocations.retireRun(runId);
+      await storage.pruneCheckpoints(runId);
     },
     askUser: async (run, pause) => {
       const session = sessions.forRun(run.run_id, run.principal);
       return session ? askUserToDecide(session.server, run.run_id, pause) : null;
     },
-    leases: new RunLeases(db, newOwner(), settings.leaseSeconds * 1000),
+    leases: storage.leases,
     maxConcurrentRuns: settings.limits.maxConcurrentRuns,
     limits: settings.limits,
   });
@@ -77,14 +69,14 @@ export function createConductor(settings: Settings, log: ServerLogger): Conducto
   const loadInputs = async (runId: string, task: Task, signal: AbortSignal): Promise<LoadedInput[]> =>
     Promise.all(task.inputs.map(async (ref) => {
       if (ref.kind === "path") return { name: ref.name, text: await inputs.read(ref.path, signal) };
-      const row = runs.inlineInput(runId, task.id, ref.index);
+      const row = await runs.inlineInput(runId, task.id, ref.index);
       if (!row) throw new Error(`input ${ref.index} of task ${task.id} is missing from the run store`);
       return row;
     }));
 
   // A run's model is its client's: after a restart the branch waits (within its timeout) for that client to be back.
   const sample: Sampler = async (runId, params, options) => {
-    const session = await sessions.waitForRun(runId, principalOf(runId), options.signal);
+    const session = await sessions.waitForRun(runId, await principalOf(runId), options.signal);
     return session.server.server.createMessage(params, options);
   };
   const graph = buildWorkflowGraph({
@@ -94,35 +86,34 @@ export function createConductor(settings: Settings, log: ServerLogger): Conducto
     recordEvents: (runId, events) => manager.recordEvents(runId, events),
     results,
     writeReport: createReportWriter(sample),
-  }, createCheckpointer(db));
+  }, storage.checkpointer);
   manager.attach(graph);
 
-  const context: ServerContext = { settings, log, manager, runs, timeline, graph, factory, allocations, agents: agentStore, results, sessions };
+  const interest = new RunInterest();
+  const context: ServerContext = { settings, log, storage, manager, runs, timeline, graph, factory, allocations, agents: agentStore, results, sessions, interest };
+  // Other processes' changes to runs reach this process's subscribers like its own.
+  storage.changes.start((change) => manager.events.emit(change.kind, change.run_id), () => interest.runIds());
 
   const idleSweep = setInterval(() => {
-    for (const id of allocations.retireIdle(settings.agentIdleSeconds)) log.info(`retired idle agent ${id}`);
+    void allocations.retireIdle(settings.agentIdleSeconds)
+      .then((ids) => ids.forEach((id) => log.info(`retired idle agent ${id}`)))
+      .catch((error: unknown) => log.warning("the idle-agent sweep failed", { error: String(error) }));
   }, Math.min(60, settings.agentIdleSeconds / 2) * 1000);
   idleSweep.unref();
 
   return {
     context,
     connectClient: (principal, listening) => createSessionServer(context, principal, listening),
-    healthy() {
-      try {
-        return db.prepare("SELECT 1 AS ok").get() !== undefined;
-      } catch {
-        return false;
-      }
-    },
+    healthy: () => storage.healthy(),
     /** For a clean exit: runs in flight are recorded as interrupted and their leases freed (the next start, or
      *  another process, resumes them from their last checkpoint); then the database and the clients' connections
      *  close. The caller exits the process right after. */
     async close(reason = "server shutdown") {
       clearInterval(idleSweep);
-      manager.shutdown(reason);
+      await manager.shutdown(reason).catch((error: unknown) => log.error("could not record the shutdown", { error: String(error) }));
       // The database closes first: a branch whose client connection closes next must not record that as its
       // failure (it runs again on the next start). Nothing is written after the shutdown was recorded.
-      db.close();
+      await storage.close();
       await Promise.all([...sessions.all()].map((s) => s.server.close().catch(() => undefined)));
     },
   };

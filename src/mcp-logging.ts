@@ -22,8 +22,10 @@ export function attachMcpLogging(server: McpServer, ctx: SessionContext): () => 
   return log.attach((level, message, data) => {
     if (!server.isConnected()) return;
     const runId = (data as { run_id?: unknown } | undefined)?.run_id;
-    if (typeof runId === "string" && ctx.runs.principalOf(runId) !== ctx.principal) return;
     const payload = data === undefined ? { message } : { message, data: data instanceof Error ? safeJson(data) : data };
-    void server.server.notification({ method: "notifications/message", params: { level, logger: "conductor", data: payload } }).catch(() => undefined);
+    const send = () => void server.server.notification({ method: "notifications/message", params: { level, logger: "conductor", data: payload } }).catch(() => undefined);
+    if (typeof runId !== "string") return send();
+    // A record about a run goes only to its principal's clients.
+    void Promise.resolve(ctx.runs.principalOf(runId)).then((owner) => owner === ctx.principal && send(), () => undefined);
   }, () => clientLevel ?? serverLevel);
 }

@@ -34,27 +34,29 @@ async function main(): Promise<void> {
   }
   const { settings } = command;
   const log = createStderrLogger(settings.logLevel);
-  const conductor = createConductor(settings, log);
+  const conductor = await createConductor(settings, log);
+  // Runs a dead process left running are queued before the first request is read, so a client asking about one
+  // at once finds it busy (and can wait for it). Their branches wait for their client to be back where they need it.
+  await resumeOrphans(conductor, log);
   let stopTransport: () => Promise<void>;
   if (settings.transport === "http") {
     const http = await serveHttp(conductor, settings, tokens, log);
     stopTransport = http.close;
     log.info(`conductor-mcp ${VERSION} serving Streamable HTTP on ${http.url}`, {
-      db: settings.dbPath, allowedDirs: settings.allowedDirs, principals: tokens ? [...tokens.principals] : [LOCAL_PRINCIPAL],
+      db: redactDb(settings.dbPath), allowedDirs: settings.allowedDirs, principals: tokens ? [...tokens.principals] : [LOCAL_PRINCIPAL],
     });
   } else {
     await conductor.connectClient(LOCAL_PRINCIPAL).connect(new StdioServerTransport());
     stopTransport = async () => undefined;
-    log.info(`conductor-mcp ${VERSION} serving on stdio`, { db: settings.dbPath, allowedDirs: settings.allowedDirs });
+    log.info(`conductor-mcp ${VERSION} serving on stdio`, { db: redactDb(settings.dbPath), allowedDirs: settings.allowedDirs });
   }
-  startRuns(conductor, log);
+  conductor.context.manager.startBackground();
   handleShutdown(conductor, settings, stopTransport, log);
 }
 
-function startRuns(conductor: Conductor, log: Logger): void {
-  const recovered = conductor.context.manager.recover();
+async function resumeOrphans(conductor: Conductor, log: Logger): Promise<void> {
+  const recovered = await conductor.context.manager.recover();
   if (recovered.length) log.info(`resuming ${recovered.length} run(s) left running by a previous process`);
-  conductor.context.manager.startBackground();
 }
 
 function handleShutdown(conductor: Conductor, settings: Settings, stopTransport: () => Promise<void>, log: Logger): void {
@@ -75,3 +77,8 @@ main().catch((error: unknown) => {
   process.stderr.write(`conductor-mcp failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
   process.exit(1);
 });
+
+/** The database as logged: a PostgreSQL URL without its password. */
+function redactDb(db: string): string {
+  return db.replace(/^(postgres(?:ql)?:\/\/[^:/@]*):[^@]*@/i, "$1:***@");
+}

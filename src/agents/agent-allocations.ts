@@ -6,7 +6,8 @@
  */
 import { EventEmitter, once } from "node:events";
 import type { Logger } from "../log.js";
-import type { AgentRecord, AgentStore } from "../storage/agent-store.js";
+import type { AgentRecord } from "../storage/agent-store.js";
+import type { AgentStorage } from "../storage/storage.js";
 import { ResourceUnavailableError, type ResourcePool, type Resources } from "./resource-pool.js";
 import { UserError } from "../errors.js";
 
@@ -17,16 +18,16 @@ export class AgentAllocations {
   private readonly working = new Map<string, Resources>();
   private readonly slotFreed = new EventEmitter().setMaxListeners(0);
 
-  constructor(private readonly agents: AgentStore, readonly pool: ResourcePool, private readonly log: Logger) {}
+  constructor(private readonly agents: AgentStorage, readonly pool: ResourcePool, private readonly log: Logger) {}
 
   /** Re-takes the resources of standalone agents still active from an earlier process; retires those that no longer fit. */
-  restore(): void {
-    for (const a of this.agents.active()) {
+  async restore(): Promise<void> {
+    for (const a of await this.agents.active()) {
       if (!a.standalone) continue;
       try {
         this.hold(a.agent_id, a.specification.resource_requirements);
       } catch (error) {
-        this.agents.retire(a.agent_id);
+        await this.agents.retire(a.agent_id);
         this.log.warning(`retired agent ${a.agent_id}: its resources no longer fit the pool (${(error as Error).message})`);
       }
     }
@@ -44,7 +45,7 @@ export class AgentAllocations {
    * requirements from the pool, waiting (until `signal` aborts) while the pool is full.
    */
   async acquire(agent: AgentRecord, signal: AbortSignal): Promise<() => void> {
-    if (agent.standalone) this.agents.touch(agent.agent_id); // only standalone agents retire when idle
+    if (agent.standalone) await this.agents.touch(agent.agent_id); // only standalone agents retire when idle
     const holding = this.held.get(agent.agent_id);
     if (holding) {
       while (holding.busy >= agent.specification.max_concurrent_tasks) {
@@ -67,10 +68,10 @@ export class AgentAllocations {
   }
 
   /** Retires an agent and gives back what it holds. Throws UserError for an unknown or retired agent. */
-  retire(agentId: string): Resources {
-    const agent = this.agents.get(agentId);
+  async retire(agentId: string): Promise<Resources> {
+    const agent = await this.agents.get(agentId);
     if (!agent) throw new UserError(`unknown agent_id "${agentId}"; see orchestrator://agents/active`);
-    if (!this.agents.retire(agentId)) throw new UserError(`agent "${agentId}" is retired already`);
+    if (!(await this.agents.retire(agentId))) throw new UserError(`agent "${agentId}" is retired already`);
     const holding = this.held.get(agentId);
     this.held.delete(agentId);
     holding?.release();
@@ -78,16 +79,16 @@ export class AgentAllocations {
   }
 
   /** Retires the agents of a run that has ended. */
-  retireRun(runId: string): number {
-    const ids = this.agents.activeOfRun(runId);
-    for (const id of ids) this.retire(id);
+  async retireRun(runId: string): Promise<number> {
+    const ids = await this.agents.activeOfRun(runId);
+    for (const id of ids) await this.retire(id);
     return ids.length;
   }
 
   /** Retires standalone agents unused for `seconds`; returns their ids. */
-  retireIdle(seconds: number, now = new Date()): string[] {
-    const ids = this.agents.idleSince(new Date(now.getTime() - seconds * 1000)).filter((id) => (this.held.get(id)?.busy ?? 0) === 0);
-    for (const id of ids) this.retire(id);
+  async retireIdle(seconds: number, now = new Date()): Promise<string[]> {
+    const ids = (await this.agents.idleSince(new Date(now.getTime() - seconds * 1000))).filter((id) => (this.held.get(id)?.busy ?? 0) === 0);
+    for (const id of ids) await this.retire(id);
     return ids;
   }
 

@@ -5,8 +5,9 @@
  */
 import { randomUUID } from "node:crypto";
 import { UserError } from "../errors.js";
-import type { AgentRecord, AgentStore } from "../storage/agent-store.js";
-import type { Outcome, TemplateStore } from "../storage/template-store.js";
+import type { AgentRecord } from "../storage/agent-store.js";
+import type { AgentStorage, NewAgent, TemplateStorage } from "../storage/storage.js";
+import type { Outcome } from "../storage/template-store.js";
 import { BUILTIN_TEMPLATES, BUILTIN_TYPES } from "./builtin-templates.js";
 import { analyzeCapabilities, estimateResources, performanceTargets, scaleResources } from "./capability-analysis.js";
 import type { ResourcePool } from "./resource-pool.js";
@@ -21,29 +22,33 @@ export interface Generated {
 }
 
 export class AgentFactory {
-  constructor(private readonly templates: TemplateStore, private readonly agents: AgentStore, private readonly pool: ResourcePool) {
-    templates.ensureBuiltins(BUILTIN_TEMPLATES);
+  constructor(private readonly templates: TemplateStorage, private readonly agents: AgentStorage, private readonly pool: ResourcePool) {}
+
+  /** Makes the built-in templates present and current; call once before use. */
+  async init(): Promise<this> {
+    await this.templates.ensureBuiltins(BUILTIN_TEMPLATES);
+    return this;
   }
 
   /** The built-in templates and the principal's own. */
-  listTemplates(principal: string): AgentTemplate[] {
+  async listTemplates(principal: string): Promise<AgentTemplate[]> {
     return this.templates.all(principal);
   }
 
-  history(principal: string, agentType: string) {
+  async history(principal: string, agentType: string) {
     return this.templates.history(principal, agentType);
   }
 
-  register(principal: string, definition: TemplateDefinition, replace: boolean): { agent_type: string; version: number; capabilities: string[]; created: boolean } {
+  async register(principal: string, definition: TemplateDefinition, replace: boolean): Promise<{ agent_type: string; version: number; capabilities: string[]; created: boolean }> {
     const type = definition.agent_type;
     if (BUILTIN_TYPES.has(type)) throw new UserError(`"${type}" is a built-in template and cannot be replaced; register your template under another agent_type`);
-    const existing = this.templates.find(principal, type);
+    const existing = await this.templates.find(principal, type);
     if (existing && !replace) throw new UserError(`agent template "${type}" exists already (version ${existing.version}); pass replace: true to register a new version`);
     const resources = { ...estimateResources(definition.capabilities), ...definition.resource_requirements };
     if (!this.pool.fits(resources)) {
       throw new UserError(`the template needs cpu ${resources.cpu} and ${resources.memory_mb} MB, more than the pool's whole capacity (cpu ${this.pool.capacity.cpu}, ${this.pool.capacity.memory_mb} MB)`);
     }
-    const version = this.templates.save(principal, { ...definition, resource_requirements: resources }, replace);
+    const version = await this.templates.save(principal, { ...definition, resource_requirements: resources }, replace);
     return { agent_type: type, version, capabilities: definition.capabilities, created: existing === undefined };
   }
 
@@ -77,12 +82,10 @@ export class AgentFactory {
     };
   }
 
-  /** Records a generated agent (idempotent for a given id) and counts the creation on its template. */
-  record(agentId: string, generated: Generated, owner: { principal: string; run_id: string | null; task_id: string | null; standalone: boolean }): AgentRecord {
-    if (this.agents.insert({ agent_id: agentId, agent_type: generated.specification.agent_type, specification: generated.specification, ...owner })) {
-      this.templates.countCreation(owner.principal, generated.specification.agent_type);
-    }
-    return this.agents.get(agentId)!;
+  /** Records generated agents (idempotent per id: one recorded before keeps its first specification) and counts
+   *  each creation on its template, atomically. Returns the stored records, in order. */
+  async record(agents: Array<{ agent_id: string; generated: Generated; owner: Omit<NewAgent, "agent_id" | "agent_type" | "specification"> }>): Promise<AgentRecord[]> {
+    return this.agents.record(agents.map((a) => ({ agent_id: a.agent_id, agent_type: a.generated.specification.agent_type, specification: a.generated.specification, ...a.owner })));
   }
 
   newAgentId(agentType: string): string {
@@ -90,15 +93,15 @@ export class AgentFactory {
   }
 
   /** An agent of the principal's; another's is the same error as an unknown one. */
-  requireAgent(agentId: string, principal: string): AgentRecord {
-    const agent = this.agents.get(agentId);
+  async requireAgent(agentId: string, principal: string): Promise<AgentRecord> {
+    const agent = await this.agents.get(agentId);
     if (!agent || agent.principal !== principal) throw new UserError(`unknown agent_id "${agentId}"; see orchestrator://agents/active`);
     return agent;
   }
 
   /** A generated agent of the principal's a task may pin with `agent_id`: it must exist, be active and cover the capability. */
-  pinnable(agentId: string, capability: string, principal: string): AgentRecord {
-    const agent = this.agents.get(agentId);
+  async pinnable(agentId: string, capability: string, principal: string): Promise<AgentRecord> {
+    const agent = await this.agents.get(agentId);
     if (!agent || agent.principal !== principal || agent.status !== "active" || !agent.standalone) {
       throw new UserError(`agent_id "${agentId}" is not an active generated agent; generate one with generate_agent, and see orchestrator://agents/active`);
     }
@@ -109,12 +112,7 @@ export class AgentFactory {
   }
 
   /** Monitoring: records one agent run (once per run, branch and attempt). */
-  recordOutcome(outcome: Outcome): void {
-    this.templates.recordOutcome(outcome);
-  }
-
-  /** Runs `work` in one database transaction (e.g. recording all of a run's agents at once). */
-  batch<T>(work: () => T): T {
-    return this.templates.transaction(work);
+  async recordOutcome(outcome: Outcome): Promise<void> {
+    await this.templates.recordOutcome(outcome);
   }
 }

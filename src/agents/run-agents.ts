@@ -4,7 +4,7 @@
  */
 import type { RunOptions } from "../orchestration/state.js";
 import type { Task } from "../orchestration/schemas.js";
-import type { AgentStore } from "../storage/agent-store.js";
+import type { AgentStorage } from "../storage/storage.js";
 import type { Outcome } from "../storage/template-store.js";
 import type { AgentAllocations } from "./agent-allocations.js";
 import type { AgentRef } from "./executors/types.js";
@@ -25,33 +25,38 @@ export interface RunAgents {
   /** Free share of the pool's cpu, and how many branch agents fit in what is free. */
   availability(): { cpu: number; max_concurrent: number };
   /** The run's agents: one per task (a pinned one where the task names agent_id), plus a coordinator for more than two. */
-  planRun(runId: string, tasks: Task[], options: RunOptions): PlannedAgent[];
+  planRun(runId: string, tasks: Task[], options: RunOptions): Promise<PlannedAgent[]>;
   /** Resources for one branch of an agent, and the agent as its executor needs it; call the release whatever happens. */
   acquire(agentId: string, signal: AbortSignal): Promise<{ release: () => void; agent: AgentRef }>;
-  recordOutcome(outcome: Omit<Outcome, "principal">): void;
+  recordOutcome(outcome: Omit<Outcome, "principal">): Promise<void>;
 }
 
 /** `principalOf` names who a run belongs to: its agents are theirs, chosen from their templates. */
-export function createRunAgents(factory: AgentFactory, allocations: AgentAllocations, agents: AgentStore, principalOf: (runId: string) => string): RunAgents {
-  function plan(runId: string, tasks: Task[], options: RunOptions): PlannedAgent[] {
-    const principal = principalOf(runId);
+export function createRunAgents(factory: AgentFactory, allocations: AgentAllocations, agents: AgentStorage, principalOf: (runId: string) => Promise<string>): RunAgents {
+  async function plan(runId: string, tasks: Task[], options: RunOptions): Promise<PlannedAgent[]> {
+    const principal = await principalOf(runId);
     const byTask = new Map(tasks.map((t) => [t.id, t]));
     const planned: PlannedAgent[] = [];
     for (const task of tasks) {
       if (task.agent_id === undefined) continue;
-      const agent = factory.pinnable(task.agent_id, task.type, principal);
+      const agent = await factory.pinnable(task.agent_id, task.type, principal);
       planned.push({ task_id: task.id, pinned: true, resources: agent.specification.resource_requirements, agent: toRef(agent.agent_id, agent.agent_type, agent.specification.specialization_parameters, agent.specification.instructions) });
     }
-    const templates = factory.listTemplates(principal);
-    for (const need of runAgentNeeds(tasks, options.quality_threshold, options.branch_timeout_seconds)) {
-      const agentId = `${runId}/${need.task_id ?? "coordinator"}`;
-      const generated = factory.specify(need.requirements, need.task_id ? { run_id: runId, task_id: need.task_id, focus: byTask.get(need.task_id)?.focus ?? null } : { run_id: runId }, templates);
-      const record = factory.record(agentId, generated, { principal, run_id: runId, task_id: need.task_id, standalone: false });
+    const templates = await factory.listTemplates(principal);
+    const needs = runAgentNeeds(tasks, options.quality_threshold, options.branch_timeout_seconds).map((need) => ({
+      need,
+      agent_id: `${runId}/${need.task_id ?? "coordinator"}`,
+      generated: factory.specify(need.requirements, need.task_id ? { run_id: runId, task_id: need.task_id, focus: byTask.get(need.task_id)?.focus ?? null } : { run_id: runId }, templates),
+    }));
+    // All of the run's agents in one transaction.
+    const records = await factory.record(needs.map((n) => ({ agent_id: n.agent_id, generated: n.generated, owner: { principal, run_id: runId, task_id: n.need.task_id, standalone: false } })));
+    needs.forEach(({ need, generated }, i) => {
+      const record = records[i]!;
       planned.push({
         task_id: need.task_id, pinned: false, selection: generated.selection, resources: record.specification.resource_requirements,
         agent: toRef(record.agent_id, record.agent_type, record.specification.specialization_parameters, record.specification.instructions),
       });
-    }
+    });
     return planned;
   }
 
@@ -59,18 +64,17 @@ export function createRunAgents(factory: AgentFactory, allocations: AgentAllocat
     availability() {
       return allocations.pool.availability({ cpu: 0.25, memory_mb: 128 });
     },
-    planRun(runId, tasks, options) {
-      return factory.batch(() => plan(runId, tasks, options));
-    },
+    planRun: plan,
     async acquire(agentId, signal) {
-      const agent = agents.get(agentId);
+      const agent = await agents.get(agentId);
       if (!agent) throw new Error(`agent ${agentId} is not recorded`);
       if (agent.status !== "active") throw new Error(`agent ${agentId} was retired`);
       const release = await allocations.acquire(agent, signal);
       return { release, agent: toRef(agent.agent_id, agent.agent_type, agent.specification.specialization_parameters, agent.specification.instructions) };
     },
-    recordOutcome(outcome) {
-      factory.recordOutcome({ ...outcome, principal: outcome.run_id !== null ? principalOf(outcome.run_id) : agents.get(outcome.agent_id)?.principal ?? "" });
+    async recordOutcome(outcome) {
+      const principal = outcome.run_id !== null ? await principalOf(outcome.run_id) : (await agents.get(outcome.agent_id))?.principal ?? "";
+      await factory.recordOutcome({ ...outcome, principal });
     },
   };
 }

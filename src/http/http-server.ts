@@ -43,9 +43,9 @@ export async function serveHttp(conductor: Conductor, settings: Settings, tokens
   app.use(express.json({ limit: maxBody }));
   const sessions = new Map<string, HttpSession>();
 
-  app.get("/healthz", (_req, res) => {
-    const healthy = conductor.healthy();
-    res.status(healthy ? 200 : 503).json({ status: healthy ? "ok" : "database unreachable", version: VERSION, backend: "sqlite" });
+  app.get("/healthz", async (_req, res) => {
+    const healthy = await conductor.healthy();
+    res.status(healthy ? 200 : 503).json({ status: healthy ? "ok" : "database unreachable", version: VERSION, backend: conductor.context.storage.backend });
   });
 
   const authenticate: RequestHandler = tokens

@@ -13,7 +13,7 @@ export function registerAgentResources(server: McpServer, ctx: SessionContext): 
     description: "Every agent template (built-in and registered): capabilities, executor, resources, version, creation count, success rate and recent runs",
     mimeType: "application/json",
   }, async (uri) => json(uri, {
-    templates: ctx.factory.listTemplates(ctx.principal).map((t) => ({ ...t, performance_history: ctx.factory.history(ctx.principal, t.agent_type) })),
+    templates: await Promise.all((await ctx.factory.listTemplates(ctx.principal)).map(async (t) => ({ ...t, performance_history: await ctx.factory.history(ctx.principal, t.agent_type) }))),
   }));
 
   server.registerResource("active_agents", "orchestrator://agents/active", {
@@ -22,7 +22,7 @@ export function registerAgentResources(server: McpServer, ctx: SessionContext): 
     mimeType: "application/json",
   }, async (uri) => json(uri, {
     pool: { capacity: ctx.allocations.pool.capacity, used: ctx.allocations.pool.usage(), free: ctx.allocations.pool.free() },
-    agents: ctx.agents.active(ctx.principal).map((a) => ({
+    agents: (await ctx.agents.active(ctx.principal)).map((a) => ({
       agent_id: a.agent_id, agent_type: a.agent_type, run_id: a.run_id, task_id: a.task_id, standalone: a.standalone,
       requirements: a.specification.resource_requirements, allocated: ctx.allocations.allocationOf(a.agent_id),
       created_at: a.created_at, last_used_at: a.last_used_at,

@@ -19,18 +19,26 @@ export function enableSubscriptions(server: McpServer, ctx: SessionContext): () 
   server.server.registerCapabilities({ resources: { subscribe: true, listChanged: true } });
   server.server.setRequestHandler(SubscribeRequestSchema, async (request) => {
     const run = RUN_URI.exec(request.params.uri);
+    const runId = run ? decodeURIComponent(run[1]!) : undefined;
     try {
-      if (run) ctx.manager.requireRun(decodeURIComponent(run[1]!), ctx.principal);
+      if (runId !== undefined) await ctx.manager.requireRun(runId, ctx.principal);
     } catch (error) {
       throw new McpError(ErrorCode.InvalidParams, (error as Error).message);
     }
-    subscribed.add(request.params.uri);
+    if (!subscribed.has(request.params.uri)) {
+      subscribed.add(request.params.uri);
+      if (runId !== undefined) ctx.interest.add(runId);
+    }
     return {};
   });
   server.server.setRequestHandler(UnsubscribeRequestSchema, async (request) => {
-    subscribed.delete(request.params.uri);
+    if (subscribed.delete(request.params.uri)) unwatch(request.params.uri);
     return {};
   });
+  const unwatch = (uri: string) => {
+    const run = RUN_URI.exec(uri);
+    if (run) ctx.interest.remove(decodeURIComponent(run[1]!));
+  };
 
   const flush = () => {
     flushing = false;
@@ -45,19 +53,26 @@ export function enableSubscriptions(server: McpServer, ctx: SessionContext): () 
     }
   };
 
-  const mine = (runId: string) => ctx.runs.principalOf(runId) === ctx.principal;
+  const mine = async (runId: string) => (await ctx.runs.principalOf(runId)) === ctx.principal;
   const onChanged = (runId: string) => {
-    if (subscribed.size === 0 || !mine(runId)) return;
-    const run = `orchestrator://runs/${runId}`;
-    touch([run, `${run}/timeline`, `${run}/graph`, "orchestrator://runs", "orchestrator://agents/active"]);
+    if (subscribed.size === 0) return;
+    void mine(runId).then((yes) => {
+      if (!yes) return;
+      const run = `orchestrator://runs/${runId}`;
+      touch([run, `${run}/timeline`, `${run}/graph`, "orchestrator://runs", "orchestrator://agents/active"]);
+    }, () => undefined);
   };
   const onCreated = (runId: string) => {
-    if (server.isConnected() && mine(runId)) server.sendResourceListChanged();
+    void mine(runId).then((yes) => {
+      if (yes && server.isConnected()) server.sendResourceListChanged();
+    }, () => undefined);
   };
   ctx.manager.events.on("changed", onChanged);
   ctx.manager.events.on("created", onCreated);
   return () => {
     ctx.manager.events.off("changed", onChanged);
     ctx.manager.events.off("created", onCreated);
+    for (const uri of subscribed) unwatch(uri);
+    subscribed.clear();
   };
 }

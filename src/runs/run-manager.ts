@@ -12,28 +12,30 @@ import type { WorkflowGraph } from "../orchestration/graph.js";
 import type { HumanDecision } from "../orchestration/quality.js";
 import type { State, StateUpdate } from "../orchestration/state.js";
 import type { Task } from "../orchestration/schemas.js";
-import { FINISHED_STATUSES, type RunRow, type RunStore } from "../storage/run-store.js";
-import type { NewTimelineEvent, TimelineStore } from "../storage/timeline-store.js";
+import { FINISHED_STATUSES, type RunRow } from "../storage/run-store.js";
+import type { ChangeFeed, LeaseStorage, RunStorage, TimelineStorage } from "../storage/storage.js";
+import type { NewTimelineEvent } from "../storage/timeline-store.js";
 import type { InputAccess } from "./input-access.js";
 import { buildRunStatus, pendingInterrupts, type PendingInterrupt, type RunStatus, type SnapshotView } from "./run-status.js";
 import { prepareRun, type RequestLimits, type StartWorkflowArgs } from "./start-request.js";
 import { planResume, type Answer } from "./resume-plan.js";
 import { RunSlots } from "./run-slots.js";
-import type { RunLeases } from "../storage/run-leases.js";
 
 export interface RunManagerDeps {
-  runs: RunStore;
-  timeline: TimelineStore;
+  runs: RunStorage;
+  timeline: TimelineStorage;
+  /** Tells other processes sharing the database what changed here. */
+  changes: ChangeFeed;
   inputs: InputAccess;
   log: Logger;
   /** Checks a new run's tasks against the principal's agents (pinned agent ids); throws UserError. */
-  checkTasks(tasks: Task[], principal: string): void;
+  checkTasks(tasks: Task[], principal: string): Promise<void>;
   /** Called once a run has ended (completed, failed or cancelled): releases its agents, prunes its checkpoints. */
-  onRunEnded(runId: string): void;
+  onRunEnded(runId: string): Promise<void>;
   /** Asks the run's user to decide a pause (MCP elicitation); null when the client cannot, or the user declined. */
   askUser?(run: RunRow, pause: PendingInterrupt): Promise<HumanDecision | null>;
   /** Which process drives which run. */
-  leases: RunLeases;
+  leases: LeaseStorage;
   /** Runs executing at once; more queue. */
   maxConcurrentRuns: number;
   limits?: RequestLimits;
@@ -55,6 +57,8 @@ export class RunManager {
   private readonly aborts = new Map<string, AbortController>();
   private readonly slots: RunSlots;
   private heartbeat: NodeJS.Timeout | undefined;
+  /** Set by shutdown: an invocation failing from here on failed because the process is going away. */
+  private closing = false;
 
   constructor(private readonly deps: RunManagerDeps) {
     this.slots = new RunSlots(deps.maxConcurrentRuns);
@@ -66,8 +70,15 @@ export class RunManager {
     return this;
   }
 
-  recordEvents(runId: string, events: NewTimelineEvent[]): void {
-    if (this.deps.timeline.append(runId, events) > 0) this.events.emit("changed", runId);
+  async recordEvents(runId: string, events: NewTimelineEvent[]): Promise<void> {
+    if ((await this.deps.timeline.append(runId, events)) > 0) this.changed(runId);
+  }
+
+  /** Tells this process's subscribers, and the other processes', that a run changed. */
+  private changed(runId: string, kind: "changed" | "created" = "changed"): void {
+    this.events.emit(kind, runId);
+    void Promise.resolve(this.deps.changes.publish({ run_id: runId, kind }))
+      .catch((error: unknown) => this.deps.log.warning(`could not tell other processes about run ${runId}`, { run_id: runId, error: describe(error) }));
   }
 
   isBusy(runId: string): boolean {
@@ -81,29 +92,28 @@ export class RunManager {
 
   async start(args: StartWorkflowArgs, origin: RunOrigin): Promise<{ run_id: string; created: boolean }> {
     const runId = args.run_id ?? `run-${randomUUID()}`;
-    if (this.existing(runId, origin.principal)) return { run_id: runId, created: false };
+    if (await this.existing(runId, origin.principal)) return { run_id: runId, created: false };
     const run = await prepareRun(args, this.deps.inputs, origin.clientSamples, this.deps.limits);
-    this.deps.checkTasks(run.tasks, origin.principal);
-    const created = this.deps.runs.create({ run_id: runId, principal: origin.principal, objective: run.objective, options: { ...run.options, tasks: run.tasks, sync_points: run.sync_points }, executor: run.executor, inputs: run.inline });
+    await this.deps.checkTasks(run.tasks, origin.principal);
+    const created = await this.deps.runs.create({ run_id: runId, principal: origin.principal, objective: run.objective, options: { ...run.options, tasks: run.tasks, sync_points: run.sync_points }, executor: run.executor, inputs: run.inline, lease: { owner: this.deps.leases.owner.id, expires_at: Date.now() + this.deps.leases.leaseMs } });
     if (!created) {
-      this.existing(runId, origin.principal); // started at the same moment by another call: theirs or a taken id
+      await this.existing(runId, origin.principal); // started at the same moment by another call: theirs or a taken id
       return { run_id: runId, created: false };
     }
-    this.deps.leases.claim(runId);
-    this.recordEvents(runId, [{ key: "run_started", event: "run_started", data: { tasks: run.tasks.length, executor: run.executor, approvals: run.options.approvals, sync_points: run.sync_points.map((p) => p.name) } }]);
+    await this.recordEvents(runId, [{ key: "run_started", event: "run_started", data: { tasks: run.tasks.length, executor: run.executor, approvals: run.options.approvals, sync_points: run.sync_points.map((p) => p.name) } }]);
     const input: StateUpdate = {
       workflow_id: runId, objective: run.objective, options: run.options, requested_mode: run.requested_mode,
       task_queue: run.tasks, sync_points: run.sync_points, branch_dependencies: run.dependencies,
     };
     this.deps.log.info(`run ${runId} started: ${run.tasks.length} tasks, executor ${run.executor}, approvals [${run.options.approvals.join(", ")}]`, { run_id: runId });
-    this.events.emit("created", runId);
+    this.changed(runId, "created");
     this.enqueue(runId, () => this.invoke(runId, input));
     return { run_id: runId, created: true };
   }
 
   /** Whether `runId` names a run of `principal` already; a run of another principal is a taken id (UserError). */
-  private existing(runId: string, principal: string): boolean {
-    const owner = this.deps.runs.principalOf(runId);
+  private async existing(runId: string, principal: string): Promise<boolean> {
+    const owner = await this.deps.runs.principalOf(runId);
     if (owner === undefined) return false;
     if (owner !== principal) throw new UserError(`run_id "${runId}" cannot be used; leave run_id out to get a fresh one, or choose another`);
     return true;
@@ -111,7 +121,7 @@ export class RunManager {
 
   /** Answers a pending interrupt and resumes the run in the background. Throws UserError when it cannot. */
   async resume(runId: string, answer: Answer, principal: string): Promise<void> {
-    const row = this.requireRun(runId, principal);
+    const row = await this.requireRun(runId, principal);
     if (FINISHED_STATUSES.has(row.status)) throw new UserError(`run "${runId}" is ${row.status}; there is nothing to approve`);
     if (row.status === "running" || this.isBusy(runId)) {
       throw new UserError(`run "${runId}" is running, not waiting at an interrupt; wait for it with approve_interrupt later or read orchestrator://runs/${runId}`);
@@ -120,18 +130,29 @@ export class RunManager {
     await this.exclusive(runId, async () => {
       const snapshot = await this.snapshot(runId);
       const plan = planResume(runId, pendingInterrupts(snapshot), answer, snapshot.values.options?.max_revisions);
-      this.deps.runs.update(runId, { status: "running" });
-      this.recordEvents(runId, plan.events);
+      await this.takeForResume(runId);
+      await this.deps.runs.update(runId, { status: "running" });
+      await this.recordEvents(runId, plan.events);
       command = plan.command;
     });
     this.enqueue(runId, () => this.invoke(runId, command!));
   }
 
+  /**
+   * Takes a paused run's lease before it is marked running again: a running run without an owner is an orphan
+   * that another process would take over (and resume without this answer). Fails when another process holds it.
+   */
+  private async takeForResume(runId: string): Promise<void> {
+    if (!(await this.deps.leases.claim(runId))) {
+      throw new UserError(`run "${runId}" is being resumed by another server process; read orchestrator://runs/${runId} for its state`);
+    }
+  }
+
   /** The status of a run the caller may see (check it with requireRun first). */
   async status(runId: string): Promise<RunStatus> {
-    const row = this.deps.runs.get(runId);
+    const row = await this.deps.runs.get(runId);
     if (!row) throw unknownRun(runId);
-    return buildRunStatus(row, await this.snapshot(runId), this.deps.timeline.total(runId));
+    return buildRunStatus(row, await this.snapshot(runId), await this.deps.timeline.total(runId));
   }
 
   /** The checkpointed state of a run (values and pending tasks). */
@@ -141,8 +162,8 @@ export class RunManager {
   }
 
   /** The run's row; an unknown run, or one of another principal, is the same UserError. */
-  requireRun(runId: string, principal: string): RunRow {
-    const row = this.deps.runs.get(runId);
+  async requireRun(runId: string, principal: string): Promise<RunRow> {
+    const row = await this.deps.runs.get(runId);
     if (!row || row.principal !== principal) throw unknownRun(runId);
     return row;
   }
@@ -163,10 +184,10 @@ export class RunManager {
   }
 
   /** Resumes runs that a previous process left running; paused runs keep waiting for their decision. */
-  recover(): string[] {
-    const ids = this.deps.leases.orphans().filter((id) => !this.isBusy(id) && this.deps.leases.claim(id));
+  async recover(): Promise<string[]> {
+    const ids = (await this.deps.leases.claimOrphans()).filter((id) => !this.isBusy(id));
     for (const runId of ids) {
-      this.recordEvents(runId, [{ key: `run_recovered:${randomUUID()}`, event: "run_recovered", data: { owner: this.deps.leases.owner.id } }]);
+      await this.recordEvents(runId, [{ key: `run_recovered:${randomUUID()}`, event: "run_recovered", data: { owner: this.deps.leases.owner.id } }]);
       this.deps.log.info(`resuming run ${runId} from its last checkpoint`, { run_id: runId });
       this.enqueue(runId, () => this.invoke(runId, null));
     }
@@ -179,13 +200,13 @@ export class RunManager {
    * released, and the timeline is kept. Throws UserError for a finished run.
    */
   async cancel(runId: string, reason: string, principal: string): Promise<void> {
-    const row = this.requireRun(runId, principal);
+    const row = await this.requireRun(runId, principal);
     if (FINISHED_STATUSES.has(row.status)) throw new UserError(`run "${runId}" is ${row.status} already; only a running or paused run can be cancelled`);
-    this.deps.runs.update(runId, { status: "cancelled", error: reason });
-    this.recordEvents(runId, [{ key: "run_cancelled", event: "run_cancelled", data: { reason } }]);
+    await this.deps.runs.update(runId, { status: "cancelled", error: reason });
+    await this.recordEvents(runId, [{ key: "run_cancelled", event: "run_cancelled", data: { reason } }]);
     this.aborts.get(runId)?.abort(new Error(`run cancelled: ${reason}`));
-    this.deps.onRunEnded(runId);
-    this.events.emit("changed", runId);
+    await this.deps.onRunEnded(runId);
+    this.changed(runId);
     await this.waitForSettle(runId, 30);
   }
 
@@ -199,24 +220,32 @@ export class RunManager {
    */
   startBackground(): void {
     const period = Math.max(200, Math.floor(this.deps.leases.leaseMs / 3));
+    let beating = false;
     this.heartbeat = setInterval(() => {
-      this.deps.leases.renew(this.aborts.keys());
-      for (const [runId, abort] of this.aborts) {
-        if (this.deps.runs.get(runId)?.status === "cancelled") abort.abort(new Error("run cancelled by another process"));
-      }
-      this.recover();
+      if (beating) return; // the last beat is still waiting for the database
+      beating = true;
+      void this.beat().catch((error: unknown) => this.deps.log.warning("lease heartbeat failed", { error: describe(error) })).finally(() => { beating = false; });
     }, period);
     this.heartbeat.unref();
   }
 
+  private async beat(): Promise<void> {
+    await this.deps.leases.renew([...this.aborts.keys()]);
+    for (const [runId, abort] of this.aborts) {
+      if ((await this.deps.runs.get(runId))?.status === "cancelled") abort.abort(new Error("run cancelled by another process"));
+    }
+    await this.recover();
+  }
+
   /** For a clean exit: runs in flight are recorded as interrupted and their leases freed, so the next start (or another process) resumes them at once. */
-  shutdown(reason: string): string[] {
+  async shutdown(reason: string): Promise<string[]> {
     clearInterval(this.heartbeat);
+    this.closing = true;
     const inFlight = [...this.chains.keys()];
     for (const runId of inFlight) {
-      this.recordEvents(runId, [{ key: `run_interrupted:${randomUUID()}`, event: "run_interrupted", data: { reason } }]);
+      await this.recordEvents(runId, [{ key: `run_interrupted:${randomUUID()}`, event: "run_interrupted", data: { reason } }]);
     }
-    this.deps.leases.releaseAll();
+    await this.deps.leases.releaseAll();
     return inFlight;
   }
 
@@ -226,39 +255,39 @@ export class RunManager {
 
   /** One graph invocation under the run's lease and a run slot; then the status is settled. Returns whether it settled. */
   private async execute(runId: string, input: StateUpdate | Command | null): Promise<boolean> {
-    if (this.deps.runs.get(runId)?.status === "cancelled") return false;
-    if (!this.deps.leases.claim(runId)) {
+    if ((await this.deps.runs.get(runId))?.status === "cancelled") return false;
+    if (!(await this.deps.leases.claim(runId))) {
       this.deps.log.info(`run ${runId} is driven by another process; not executing it here`, { run_id: runId });
       return false;
     }
     const ahead = this.slots.queueLength();
-    if (ahead > 0) this.recordEvents(runId, [{ key: `run_queued:${randomUUID()}`, event: "run_queued", data: { ahead, max_concurrent_runs: this.slots.size } }]);
+    if (ahead > 0) await this.recordEvents(runId, [{ key: `run_queued:${randomUUID()}`, event: "run_queued", data: { ahead, max_concurrent_runs: this.slots.size } }]);
     const releaseSlot = await this.slots.acquire();
     const abort = new AbortController();
     this.aborts.set(runId, abort);
     try {
       await this.graph.invoke(input as Parameters<WorkflowGraph["invoke"]>[0], this.config(runId, abort.signal));
-      if (this.deps.runs.get(runId)?.status === "cancelled") return false;
+      if ((await this.deps.runs.get(runId))?.status === "cancelled") return false;
       await this.settle(runId);
       return true;
     } catch (error) {
-      if (this.deps.runs.get(runId)?.status === "cancelled") return false;
+      if (this.closing || (await this.deps.runs.get(runId))?.status === "cancelled") return false;
       const message = error instanceof Error ? error.message : String(error);
       this.deps.log.error(`run ${runId} failed`, { run_id: runId, error: describe(error) });
-      this.deps.runs.update(runId, { status: "failed", error: message });
-      this.deps.onRunEnded(runId);
-      this.recordEvents(runId, [{ key: "run_failed", event: "run_failed", data: { error: message } }]);
+      await this.deps.runs.update(runId, { status: "failed", error: message });
+      await this.deps.onRunEnded(runId);
+      await this.recordEvents(runId, [{ key: "run_failed", event: "run_failed", data: { error: message } }]);
       return false;
     } finally {
       releaseSlot();
       if (this.aborts.get(runId) === abort) this.aborts.delete(runId);
-      if (this.deps.runs.get(runId)?.status !== "running") this.deps.leases.release(runId);
+      if (!this.closing && (await this.deps.runs.get(runId))?.status !== "running") await this.deps.leases.release(runId);
     }
   }
 
   /** With `elicit`, a pause is put to the user directly; their answer resumes the run like approve_interrupt. */
   private async askUserIfWanted(runId: string): Promise<void> {
-    const row = this.deps.runs.get<{ elicit?: boolean }, unknown>(runId);
+    const row = await this.deps.runs.get<{ elicit?: boolean }, unknown>(runId);
     if (!this.deps.askUser || !row || row.status !== "interrupted" || !row.options.elicit) return;
     const snapshot = await this.snapshot(runId);
     const pending = pendingInterrupts(snapshot);
@@ -276,8 +305,14 @@ export class RunManager {
       this.deps.log.warning(`the user's answer for run ${runId} could not be applied: ${(error as Error).message}`, { run_id: runId });
       return;
     }
-    this.deps.runs.update(runId, { status: "running" });
-    this.recordEvents(runId, plan.events);
+    try {
+      await this.takeForResume(runId);
+    } catch (error) {
+      this.deps.log.info(`the user's answer for run ${runId} came after another answer: ${(error as Error).message}`, { run_id: runId });
+      return;
+    }
+    await this.deps.runs.update(runId, { status: "running" });
+    await this.recordEvents(runId, plan.events);
     await this.invoke(runId, plan.command);
   }
 
@@ -286,18 +321,18 @@ export class RunManager {
     const interrupts = pendingInterrupts(snapshot);
     const mode = snapshot.values.workflow_mode ?? null;
     if (interrupts.length > 0) {
-      this.deps.runs.update(runId, { status: "interrupted", workflow_mode: mode });
-      this.recordEvents(runId, interrupts.map((i) => ({ key: `interrupted:${i.interrupt_id}`, event: "interrupted", data: { interrupt_id: i.interrupt_id, point: i.point, summary: i.summary } })));
+      await this.deps.runs.update(runId, { status: "interrupted", workflow_mode: mode });
+      await this.recordEvents(runId, interrupts.map((i) => ({ key: `interrupted:${i.interrupt_id}`, event: "interrupted", data: { interrupt_id: i.interrupt_id, point: i.point, summary: i.summary } })));
       this.deps.log.info(`run ${runId} waits at ${[...new Set(interrupts.map((i) => i.point))].join(", ")}`, { run_id: runId });
       return;
     }
     const outcome = snapshot.values.outcome;
     if (!outcome) throw new Error("the graph stopped without an outcome or a pending interrupt");
-    this.deps.runs.update(runId, { status: outcome.status, workflow_mode: mode, result: snapshot.values.final_result ?? undefined, error: outcome.status === "completed" ? null : outcome.reason ?? null });
-    this.deps.onRunEnded(runId);
+    await this.deps.runs.update(runId, { status: outcome.status, workflow_mode: mode, result: snapshot.values.final_result ?? undefined, error: outcome.status === "completed" ? null : outcome.reason ?? null });
+    await this.deps.onRunEnded(runId);
     this.deps.log.info(`run ${runId} ${outcome.status}${outcome.reason ? `: ${outcome.reason}` : ""}`, { run_id: runId });
     const event = outcome.status === "completed" ? "run_completed" : outcome.status === "failed" ? "run_failed" : "run_cancelled";
-    this.recordEvents(runId, [{ key: event, event, data: { ...(outcome.reason ? { reason: outcome.reason } : {}), quality_score: snapshot.values.final_result?.quality_score ?? null } }]);
+    await this.recordEvents(runId, [{ key: event, event, data: { ...(outcome.reason ? { reason: outcome.reason } : {}), quality_score: snapshot.values.final_result?.quality_score ?? null } }]);
   }
 
   /** Runs `work` after everything queued for the run; the run counts as busy until its queue is empty. */

@@ -4,6 +4,7 @@
  */
 import type { AgentSpecification } from "../agents/specification.js";
 import type { Db } from "./database.js";
+import type { AgentStorage, NewAgent } from "./storage.js";
 
 export interface AgentRecord {
   agent_id: string;
@@ -25,13 +26,14 @@ interface RawAgent extends Omit<AgentRecord, "specification" | "standalone"> {
   standalone: number;
 }
 
-export class AgentStore {
+export class AgentStore implements AgentStorage {
   private readonly stmts;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.stmts = {
       insert: db.prepare(`INSERT OR IGNORE INTO conductor_agents (agent_id, principal, agent_type, run_id, task_id, standalone, specification_json, status, created_at, last_used_at)
         VALUES (@agent_id, @principal, @agent_type, @run_id, @task_id, @standalone, @specification_json, 'active', @now, @now)`),
+      counted: db.prepare("UPDATE conductor_agent_templates SET creation_count = creation_count + 1 WHERE owner IN ('', ?) AND agent_type = ?"),
       get: db.prepare("SELECT * FROM conductor_agents WHERE agent_id = ?"),
       active: db.prepare("SELECT * FROM conductor_agents WHERE status = 'active' ORDER BY created_at, agent_id"),
       activeOf: db.prepare("SELECT * FROM conductor_agents WHERE status = 'active' AND principal = ? ORDER BY created_at, agent_id"),
@@ -42,12 +44,18 @@ export class AgentStore {
     };
   }
 
-  /** Inserts an agent; returns false when its id exists already. */
-  insert(a: Omit<AgentRecord, "status" | "created_at" | "last_used_at">): boolean {
-    return this.stmts.insert.run({
-      agent_id: a.agent_id, principal: a.principal, agent_type: a.agent_type, run_id: a.run_id, task_id: a.task_id, standalone: a.standalone ? 1 : 0,
-      specification_json: JSON.stringify(a.specification), now: new Date().toISOString(),
-    }).changes === 1;
+  /** Inserts the agents whose ids are new and counts each creation on its template, in one transaction; returns
+   *  the stored records in order (an id recorded before keeps its first specification). */
+  record(agents: NewAgent[]): AgentRecord[] {
+    const now = new Date().toISOString();
+    return this.db.transaction(() => agents.map((a) => {
+      const inserted = this.stmts.insert.run({
+        agent_id: a.agent_id, principal: a.principal, agent_type: a.agent_type, run_id: a.run_id, task_id: a.task_id, standalone: a.standalone ? 1 : 0,
+        specification_json: JSON.stringify(a.specification), now,
+      }).changes === 1;
+      if (inserted) this.stmts.counted.run(a.principal, a.agent_type);
+      return this.get(a.agent_id)!;
+    })).immediate();
   }
 
   get(agentId: string): AgentRecord | undefined {

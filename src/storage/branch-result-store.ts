@@ -6,6 +6,7 @@
  */
 import type { ColumnStatistics, Finding, TextStatistics } from "../orchestration/schemas.js";
 import type { Db } from "./database.js";
+import type { BranchResultStorage } from "./storage.js";
 
 export interface BranchFindings {
   findings: Finding[];
@@ -14,7 +15,7 @@ export interface BranchFindings {
   notes?: string[];
 }
 
-export class BranchResultStore {
+export class BranchResultStore implements BranchResultStorage {
   private readonly stmts;
 
   constructor(db: Db) {

@@ -6,6 +6,7 @@
 import os from "node:os";
 import { randomUUID } from "node:crypto";
 import type { Db } from "./database.js";
+import type { LeaseStorage } from "./storage.js";
 
 export interface LeaseOwner {
   /** `host:pid:random`, unique per process lifetime. */
@@ -32,7 +33,7 @@ export function isDeadLocalOwner(ownerId: string, host = os.hostname()): boolean
   }
 }
 
-export class RunLeases {
+export class RunLeases implements LeaseStorage {
   private readonly stmts;
 
   constructor(db: Db, readonly owner: LeaseOwner, readonly leaseMs: number) {
@@ -67,10 +68,12 @@ export class RunLeases {
     this.stmts.releaseAll.run(this.owner.id);
   }
 
-  /** Running runs nobody live drives: no owner, an expired lease, or a dead local owner (never our own). */
-  orphans(now = Date.now()): string[] {
+  /** Running runs nobody live drives (no owner, an expired lease, or a dead local owner; never our own), each
+   *  claimed for this process with the same conditional update as `claim` (so two processes never both get one). */
+  claimOrphans(now = Date.now()): string[] {
     return (this.stmts.orphans.all(this.owner.id) as Array<{ run_id: string; owner: string | null; lease_expires_at: number | null }>)
       .filter((r) => r.owner === null || (r.lease_expires_at ?? 0) < now || isDeadLocalOwner(r.owner))
-      .map((r) => r.run_id);
+      .map((r) => r.run_id)
+      .filter((id) => this.claim(id, now));
   }
 }

@@ -3,6 +3,7 @@
  * kept here so that checkpoints stay small (the graph state only holds references to them).
  */
 import type { Db } from "./database.js";
+import type { RunStorage } from "./storage.js";
 
 export const RUN_STATUSES = ["running", "interrupted", "completed", "failed", "cancelled"] as const;
 export type RunStatusName = (typeof RUN_STATUSES)[number];
@@ -52,20 +53,22 @@ export interface NewRun<Options> {
   options: Options;
   executor: string;
   inputs: Array<{ task_id: string; idx: number; name: string; text: string }>;
+  /** The starting process's lease, taken with the insert (a running run without an owner is an orphan to others). */
+  lease?: { owner: string; expires_at: number };
 }
 
 /** Runs whose principal is cached (it never changes); past this the cache starts over. */
 const PRINCIPAL_CACHE = 10_000;
 
-export class RunStore {
+export class RunStore implements RunStorage {
   private readonly stmts;
   private readonly principals = new Map<string, string>();
 
   constructor(private readonly db: Db) {
     this.stmts = {
       insert: db.prepare(`INSERT INTO conductor_runs
-        (run_id, principal, status, objective, options_json, executor, created_at, updated_at)
-        VALUES (@run_id, @principal, 'running', @objective, @options_json, @executor, @now, @now)`),
+        (run_id, principal, status, objective, options_json, executor, created_at, updated_at, owner, lease_expires_at)
+        VALUES (@run_id, @principal, 'running', @objective, @options_json, @executor, @now, @now, @owner, @expires)`),
       insertInput: db.prepare("INSERT INTO conductor_inputs (run_id, task_id, idx, name, text) VALUES (?, ?, ?, ?, ?)"),
       get: db.prepare("SELECT * FROM conductor_runs WHERE run_id = ?"),
       list: db.prepare(`SELECT run_id, status, objective, created_at, updated_at FROM conductor_runs WHERE principal = ?
@@ -90,6 +93,8 @@ export class RunStore {
         options_json: JSON.stringify(run.options),
         executor: run.executor,
         now: new Date().toISOString(),
+        owner: run.lease?.owner ?? null,
+        expires: run.lease?.expires_at ?? null,
       });
       for (const input of run.inputs) this.stmts.insertInput.run(run.run_id, input.task_id, input.idx, input.name, input.text);
       return true;

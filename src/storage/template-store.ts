@@ -4,6 +4,7 @@
  */
 import type { AgentTemplate, Resources, TemplateDefinition } from "../agents/specification.js";
 import type { Db } from "./database.js";
+import type { TemplateStorage } from "./storage.js";
 
 interface RawTemplate {
   agent_type: string;
@@ -35,7 +36,7 @@ export const HISTORY_KEPT = 1000;
 
 export type StoredDefinition = Omit<TemplateDefinition, "resource_requirements"> & { resource_requirements: Resources };
 
-export class TemplateStore {
+export class TemplateStore implements TemplateStorage {
   private readonly stmts;
 
   constructor(private readonly db: Db) {
@@ -52,7 +53,6 @@ export class TemplateStore {
         VALUES ('', @agent_type, 1, @definition_json, 1, 0, @now, @now)
         ON CONFLICT (owner, agent_type) DO UPDATE SET definition_json = excluded.definition_json, builtin = 1
         WHERE definition_json <> excluded.definition_json`),
-      created: db.prepare("UPDATE conductor_agent_templates SET creation_count = creation_count + 1 WHERE owner IN ('', ?) AND agent_type = ?"),
       outcome: db.prepare(`INSERT OR IGNORE INTO conductor_agent_outcomes (agent_type, principal, agent_id, run_id, branch_id, attempt, success, quality, seconds, at)
         VALUES (@agent_type, @principal, @agent_id, @run_id, @branch_id, @attempt, @success, @quality, @seconds, @at)`),
       count: db.prepare(`UPDATE conductor_agent_templates SET runs = runs + 1, successes = successes + @success,
@@ -102,14 +102,6 @@ export class TemplateStore {
       this.stmts.insert.run(params);
       return 1;
     }).immediate();
-  }
-
-  transaction<T>(work: () => T): T {
-    return this.db.transaction(work).immediate();
-  }
-
-  countCreation(principal: string, agentType: string): void {
-    this.stmts.created.run(principal, agentType);
   }
 
   /**

@@ -4,6 +4,7 @@
  * interrupt writes no duplicates, and `seq` stays dense (1, 2, 3, ...) per run.
  */
 import type { Db } from "./database.js";
+import type { TimelineStorage } from "./storage.js";
 
 export const TIMELINE_EVENTS = [
   "run_started", "mode_selected", "agent_generated", "node_started", "node_completed",
@@ -40,7 +41,7 @@ interface RawEvent {
   data: string | null;
 }
 
-export class TimelineStore {
+export class TimelineStore implements TimelineStorage {
   private readonly stmts;
 
   constructor(private readonly db: Db) {

@@ -49,7 +49,7 @@ export function registerGenerateAgent(server: McpServer, ctx: SessionContext): v
     outputSchema: GenerateAgentOutput,
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   }, async ({ task_requirements, context, instantiate }) => {
-    const generated = ctx.factory.specify(task_requirements, context ?? {}, ctx.factory.listTemplates(ctx.principal));
+    const generated = ctx.factory.specify(task_requirements, context ?? {}, await ctx.factory.listTemplates(ctx.principal));
     let agentId: string | undefined;
     if (instantiate) {
       agentId = ctx.factory.newAgentId(generated.specification.agent_type);
@@ -59,7 +59,7 @@ export function registerGenerateAgent(server: McpServer, ctx: SessionContext): v
         if (!(error instanceof ResourceUnavailableError)) throw error;
         throw new UserError(`no room in the resource pool for a ${generated.specification.agent_type} agent: ${error.message}; retire agents with retire_agent, or generate with instantiate: false`);
       }
-      ctx.factory.record(agentId, generated, { principal: ctx.principal, run_id: null, task_id: null, standalone: true });
+      await ctx.factory.record([{ agent_id: agentId, generated, owner: { principal: ctx.principal, run_id: null, task_id: null, standalone: true } }]);
     }
     const out = { specification: generated.specification, ...(agentId ? { agent_id: agentId } : {}), selection: generated.selection };
     const best = generated.selection.candidates.map((c) => `${c.agent_type} ${c.score}`).join(", ");

@@ -39,7 +39,7 @@ export function registerGetTimeline(server: McpServer, ctx: SessionContext): voi
     outputSchema: GetTimelineOutput,
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   }, async (args) => {
-    ctx.manager.requireRun(args.run_id, ctx.principal);
+    await ctx.manager.requireRun(args.run_id, ctx.principal);
     const largest = ctx.settings.limits.maxTimelinePage;
     if (args.limit !== undefined && args.limit > largest) {
       throw new UserError(`limit ${args.limit} is more than this server's largest page, ${largest} (--max-timeline-page); page with since and next_since`);
@@ -49,8 +49,8 @@ export function registerGetTimeline(server: McpServer, ctx: SessionContext): voi
       throw new UserError(`unknown event "${args.event}"; use one of ${TIMELINE_EVENTS.join(", ")}`);
     }
     const since = args.since ?? 0;
-    const events = ctx.timeline.page(args.run_id, since, limit, args.event);
-    const out = { run_id: args.run_id, events, next_since: events.at(-1)?.seq ?? since, total: ctx.timeline.total(args.run_id, args.event) };
+    const events = await ctx.timeline.page(args.run_id, since, limit, args.event);
+    const out = { run_id: args.run_id, events, next_since: events.at(-1)?.seq ?? since, total: await ctx.timeline.total(args.run_id, args.event) };
     const text = events.length === 0
       ? `No events after seq ${since} (${out.total} in all).`
       : `${events.length} events (seq ${events[0]!.seq}-${out.next_since} of ${out.total}):\n` +

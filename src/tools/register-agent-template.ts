@@ -30,7 +30,7 @@ export function registerRegisterAgentTemplate(server: McpServer, ctx: SessionCon
     outputSchema: RegisterAgentTemplateOutput,
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   }, async ({ replace, ...definition }) => {
-    const out = ctx.factory.register(ctx.principal, definition, replace);
+    const out = await ctx.factory.register(ctx.principal, definition, replace);
     const text = `${out.created ? "Registered" : "Replaced"} agent template ${out.agent_type} (version ${out.version}) with capabilities ${out.capabilities.join(", ")}.`;
     return { content: [{ type: "text" as const, text }], structuredContent: out };
   });

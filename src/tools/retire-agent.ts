@@ -20,8 +20,8 @@ export function registerRetireAgent(server: McpServer, ctx: SessionContext): voi
     outputSchema: RetireAgentOutput,
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   }, async ({ agent_id }) => {
-    ctx.factory.requireAgent(agent_id, ctx.principal);
-    const released = ctx.allocations.retire(agent_id);
+    await ctx.factory.requireAgent(agent_id, ctx.principal);
+    const released = await ctx.allocations.retire(agent_id);
     return {
       content: [{ type: "text" as const, text: `Retired ${agent_id}; released cpu ${released.cpu} and ${released.memory_mb} MB.` }],
       structuredContent: { agent_id, released },

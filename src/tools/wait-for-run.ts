@@ -8,7 +8,7 @@ import type { ServerNotification, ServerRequest } from "@modelcontextprotocol/sd
 import type { RunManager } from "../runs/run-manager.js";
 import type { RunStatus } from "../runs/run-status.js";
 import type { SessionContext } from "../server-context.js";
-import type { TimelineStore } from "../storage/timeline-store.js";
+import type { TimelineStorage } from "../storage/storage.js";
 
 export type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
@@ -24,7 +24,7 @@ export async function waitForRun(ctx: SessionContext, runId: string, seconds: nu
   }
 }
 
-async function waitAndReport(manager: RunManager, timeline: TimelineStore, runId: string, seconds: number, extra: ToolExtra): Promise<RunStatus> {
+async function waitAndReport(manager: RunManager, timeline: TimelineStorage, runId: string, seconds: number, extra: ToolExtra): Promise<RunStatus> {
   const token = extra._meta?.progressToken;
   if (token === undefined) {
     await manager.waitForSettle(runId, seconds);
@@ -34,7 +34,7 @@ async function waitAndReport(manager: RunManager, timeline: TimelineStore, runId
   // Sends are chained so they leave in order (progress must only grow), and the last one goes before the result.
   let chain = Promise.resolve();
   const send = async () => {
-    const settled = timeline.total(runId, "branch_completed") + timeline.total(runId, "branch_failed");
+    const settled = (await timeline.total(runId, "branch_completed")) + (await timeline.total(runId, "branch_failed"));
     if (settled <= sent) return;
     sent = settled;
     const status = await manager.status(runId);

@@ -27,26 +27,28 @@ function setup(capacity = { cpu: 2, memory_mb: 1024 }) {
       max_concurrent_tasks: opts.max ?? 3,
     } as unknown as AgentSpecification;
     const standalone = opts.standalone ?? true;
-    assert.equal(store.insert({ agent_id, principal: "local", agent_type: "research_specialist", run_id: opts.run_id ?? null, task_id: null, standalone, specification }), true);
-    return store.get(agent_id)!;
+    const [record] = store.record([{ agent_id, principal: "local", agent_type: "research_specialist", run_id: opts.run_id ?? null, task_id: null, standalone, specification }]);
+    assert.deepEqual(record, store.get(agent_id));
+    assert.deepEqual(record!.specification, specification, "a new id: stored with this specification");
+    return record!;
   };
   return { db, store, pool, allocations, add };
 }
 
 describe("AgentAllocations: standalone agents", () => {
-  test("hold takes the resources, retire gives them back and marks the agent retired", () => {
+  test("hold takes the resources, retire gives them back and marks the agent retired", async () => {
     const { store, pool, allocations, add } = setup();
     add("a1");
     allocations.hold("a1", { cpu: 0.5, memory_mb: 256 });
     assert.deepEqual(pool.usage(), { cpu: 0.5, memory_mb: 256 });
     assert.deepEqual(allocations.allocationOf("a1"), { cpu: 0.5, memory_mb: 256 });
-    assert.deepEqual(allocations.retire("a1"), { cpu: 0.5, memory_mb: 256 });
+    assert.deepEqual(await allocations.retire("a1"), { cpu: 0.5, memory_mb: 256 });
     assert.deepEqual(pool.usage(), ZERO);
     assert.deepEqual(allocations.allocationOf("a1"), ZERO);
     assert.equal(store.get("a1")!.status, "retired");
-    assert.throws(() => allocations.retire("a1"), /retired already/);
+    await assert.rejects(allocations.retire("a1"), /retired already/);
     assert.deepEqual(pool.usage(), ZERO);
-    assert.throws(() => allocations.retire("nope"), /unknown agent_id "nope"/);
+    await assert.rejects(allocations.retire("nope"), /unknown agent_id "nope"/);
   });
 
   test("hold beyond the free capacity throws ResourceUnavailableError and takes nothing", () => {
@@ -132,18 +134,18 @@ describe("AgentAllocations: run agents", () => {
     assert.deepEqual(pool.usage(), ZERO);
   });
 
-  test("retireRun retires only that run's active agents", () => {
+  test("retireRun retires only that run's active agents", async () => {
     const { store, allocations, add } = setup();
     add("r1-a", { standalone: false, run_id: "r1" });
     add("r1-b", { standalone: false, run_id: "r1" });
     add("r2-a", { standalone: false, run_id: "r2" });
     add("solo");
-    assert.equal(allocations.retireRun("r1"), 2);
+    assert.equal(await allocations.retireRun("r1"), 2);
     assert.equal(store.get("r1-a")!.status, "retired");
     assert.equal(store.get("r1-b")!.status, "retired");
     assert.equal(store.get("r2-a")!.status, "active");
     assert.equal(store.get("solo")!.status, "active");
-    assert.equal(allocations.retireRun("r1"), 0, "a second time finds nothing active");
+    assert.equal(await allocations.retireRun("r1"), 0, "a second time finds nothing active");
   });
 });
 
@@ -157,20 +159,20 @@ describe("AgentAllocations: idle and restore", () => {
     allocations.hold("busy", { cpu: 0.25, memory_mb: 128 });
     const release = await allocations.acquire(busyAgent, never());
 
-    assert.deepEqual(allocations.retireIdle(60), [], "nothing is idle yet");
+    assert.deepEqual(await allocations.retireIdle(60), [], "nothing is idle yet");
     const later = new Date(Date.now() + 3600_000);
-    assert.deepEqual(allocations.retireIdle(60, later), ["idle"]);
+    assert.deepEqual(await allocations.retireIdle(60, later), ["idle"]);
     assert.equal(store.get("idle")!.status, "retired");
     assert.equal(store.get("busy")!.status, "active");
     assert.equal(store.get("run-a")!.status, "active");
     assert.deepEqual(pool.usage(), { cpu: 0.25, memory_mb: 128 });
 
     release();
-    assert.deepEqual(allocations.retireIdle(60, later), ["busy"]);
+    assert.deepEqual(await allocations.retireIdle(60, later), ["busy"]);
     assert.deepEqual(pool.usage(), ZERO);
   });
 
-  test("restore re-holds active standalone agents and retires one that no longer fits", () => {
+  test("restore re-holds active standalone agents and retires one that no longer fits", async () => {
     const { db, store, add } = setup();
     add("s1", { cpu: 0.75, memory_mb: 384 });
     add("s2", { cpu: 0.5, memory_mb: 256 });
@@ -182,7 +184,7 @@ describe("AgentAllocations: idle and restore", () => {
     // A fresh process with a smaller pool: s1 fits, s2 does not (0.25 cpu left), s3 does.
     const pool = new ResourcePool({ cpu: 1, memory_mb: 512 });
     const fresh = new AgentAllocations(new AgentStore(db), pool, silent);
-    fresh.restore();
+    await fresh.restore();
     assert.deepEqual(pool.usage(), { cpu: 1, memory_mb: 448 });
     assert.deepEqual(fresh.allocationOf("s1"), { cpu: 0.75, memory_mb: 384 });
     assert.deepEqual(fresh.allocationOf("s3"), { cpu: 0.25, memory_mb: 64 });
@@ -193,15 +195,15 @@ describe("AgentAllocations: idle and restore", () => {
     assert.deepEqual(fresh.allocationOf("run-a"), ZERO);
   });
 
-  test("restore with room for all re-holds exactly their requirements", () => {
+  test("restore with room for all re-holds exactly their requirements", async () => {
     const { db, add } = setup();
     add("s1", { cpu: 0.5, memory_mb: 256 });
     add("s2", { cpu: 0.25, memory_mb: 128 });
     const pool = new ResourcePool({ cpu: 2, memory_mb: 1024 });
     const fresh = new AgentAllocations(new AgentStore(db), pool, silent);
-    fresh.restore();
+    await fresh.restore();
     assert.deepEqual(pool.usage(), { cpu: 0.75, memory_mb: 384 });
-    assert.deepEqual(fresh.retire("s1"), { cpu: 0.5, memory_mb: 256 });
+    assert.deepEqual(await fresh.retire("s1"), { cpu: 0.5, memory_mb: 256 });
     assert.deepEqual(pool.usage(), { cpu: 0.25, memory_mb: 128 });
   });
 });

@@ -3,6 +3,8 @@ import assert from "node:assert/strict";
 import Database from "better-sqlite3";
 import { migrate, openDatabase } from "../../src/storage/database.js";
 import { HISTORY_KEPT, TemplateStore, type Outcome, type StoredDefinition } from "../../src/storage/template-store.js";
+import { AgentStore } from "../../src/storage/agent-store.js";
+import type { AgentSpecification } from "../../src/agents/specification.js";
 import { BUILTIN_TEMPLATES } from "../../src/agents/builtin-templates.js";
 import { LOCAL_PRINCIPAL } from "../../src/sessions/client-sessions.js";
 
@@ -20,7 +22,18 @@ function outcome(overrides: Partial<Outcome> = {}): Outcome {
   return { agent_type: "market_researcher", principal: L, agent_id: "agent-1", run_id: "run-1", branch_id: "b1", attempt: 1, success: true, quality: 0.8, seconds: 10, ...overrides };
 }
 
-const fresh = () => new TemplateStore(openDatabase(":memory:"));
+/** A template store and the agent store on the same database (recording an agent counts its creation). */
+function stores() {
+  const db = openDatabase(":memory:");
+  return { db, store: new TemplateStore(db), agents: new AgentStore(db) };
+}
+const fresh = () => stores().store;
+let created = 0;
+/** Records a new agent (a fresh id) of the type for the principal: one creation, counted on the template the principal sees. */
+const create = (agents: AgentStore, principal: string, agent_type: string) => agents.record([{
+  agent_id: `created-${++created}`, principal, agent_type, run_id: null, task_id: null, standalone: true,
+  specification: { agent_type } as unknown as AgentSpecification,
+}]);
 const get = (store: TemplateStore, type: string, principal = L) => store.all(principal).find((t) => t.agent_type === type)!;
 
 describe("TemplateStore built-ins", () => {
@@ -43,10 +56,10 @@ describe("TemplateStore built-ins", () => {
   });
 
   test("a changed built-in keeps its statistics", () => {
-    const store = fresh();
+    const { store, agents } = stores();
     store.ensureBuiltins(BUILTIN_TEMPLATES);
     store.recordOutcome(outcome({ agent_type: "research_specialist", success: false }));
-    store.countCreation(L, "research_specialist");
+    create(agents, L, "research_specialist");
     const changed = BUILTIN_TEMPLATES.map((d) => d.agent_type === "research_specialist" ? { ...d, description: "changed" } : d);
     store.ensureBuiltins(changed);
     const t = get(store, "research_specialist");
@@ -131,12 +144,35 @@ describe("TemplateStore outcomes", () => {
     assert.equal(get(store, "other_type").runs, 0);
   });
 
-  test("countCreation increments creation_count", () => {
-    const store = fresh();
+  test("each agent recorded increments creation_count", () => {
+    const { store, agents } = stores();
     store.save(L, definition("market_researcher"), false);
     assert.equal(get(store, "market_researcher").creation_count, 0);
-    store.countCreation(L, "market_researcher");
-    store.countCreation(L, "market_researcher");
+    create(agents, L, "market_researcher");
+    create(agents, L, "market_researcher");
+    assert.equal(get(store, "market_researcher").creation_count, 2);
+  });
+
+  test("AgentStore.record counts a creation only for a newly inserted id, and keeps the first specification", () => {
+    const { store, agents } = stores();
+    store.save(L, definition("market_researcher"), false);
+    const agent = (agent_id: string, version: number) => ({
+      agent_id, principal: L, agent_type: "market_researcher", run_id: "run-1", task_id: "t1", standalone: false,
+      specification: { agent_type: "market_researcher", template_version: version } as unknown as AgentSpecification,
+    });
+    const [first] = agents.record([agent("run-1/t1", 1)]);
+    assert.equal(first!.agent_id, "run-1/t1");
+    assert.equal(first!.status, "active");
+    assert.equal(first!.specification.template_version, 1);
+    assert.equal(get(store, "market_researcher").creation_count, 1);
+    // the same id again (a replayed run): not counted, and the stored record keeps its first specification
+    const [again] = agents.record([agent("run-1/t1", 2)]);
+    assert.deepEqual(again, first);
+    assert.equal(agents.get("run-1/t1")!.specification.template_version, 1);
+    assert.equal(get(store, "market_researcher").creation_count, 1);
+    // in one call: the records in order, only the new id counted, a repeated id once
+    const records = agents.record([agent("run-1/t2", 3), agent("run-1/t1", 4), agent("run-1/t2", 5)]);
+    assert.deepEqual(records.map((r) => [r.agent_id, r.specification.template_version]), [["run-1/t2", 3], ["run-1/t1", 1], ["run-1/t2", 3]]);
     assert.equal(get(store, "market_researcher").creation_count, 2);
   });
 
@@ -213,13 +249,13 @@ describe("TemplateStore principals", () => {
   });
 
   test("outcomes and creations count on the template the principal sees; history is the principal's own", () => {
-    const store = fresh();
+    const { store, agents } = stores();
     store.ensureBuiltins(BUILTIN_TEMPLATES);
     store.save(A, definition("market_researcher"), false);
     store.save(B, definition("market_researcher"), false);
     // B's agent of a built-in type: counts on the built-in, which every principal sees
     assert.equal(store.recordOutcome(outcome({ agent_type: "research_specialist", principal: B, agent_id: "b-agent", success: false })), true);
-    store.countCreation(B, "research_specialist");
+    create(agents, B, "research_specialist");
     for (const principal of [A, B]) {
       const t = get(store, "research_specialist", principal);
       assert.deepEqual([t.runs, t.success_rate, t.creation_count], [1, 0, 1], principal);
@@ -229,7 +265,7 @@ describe("TemplateStore principals", () => {
     // B's agent of B's registered type: counts on B's template, not A's of the same type
     store.recordOutcome(outcome({ principal: B, agent_id: "b-market", success: false, quality: 0.2 }));
     store.recordOutcome(outcome({ principal: B, agent_id: "b-market", attempt: 2, success: true, quality: 0.4 }));
-    store.countCreation(B, "market_researcher");
+    create(agents, B, "market_researcher");
     const bs = get(store, "market_researcher", B);
     const as = get(store, "market_researcher", A);
     assert.deepEqual([bs.runs, bs.successes, bs.mean_quality, bs.creation_count], [2, 1, 0.3, 1]);
@@ -244,11 +280,11 @@ describe("TemplateStore principals", () => {
   });
 
   test("an outcome of a type the principal does not see counts nowhere", () => {
-    const store = fresh();
+    const { store, agents } = stores();
     store.save(A, definition("market_researcher"), false);
     assert.equal(store.recordOutcome(outcome({ principal: B, agent_id: "b-agent" })), true);
     assert.equal(get(store, "market_researcher", A).runs, 0);
-    store.countCreation(B, "market_researcher");
+    create(agents, B, "market_researcher");
     assert.equal(get(store, "market_researcher", A).creation_count, 0);
   });
 });

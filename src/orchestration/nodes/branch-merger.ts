@@ -7,12 +7,12 @@ import { defineNode, type GraphDeps } from "./define-node.js";
 
 /** Merges the settled branches, reading the successful ones' findings from the branch result store. */
 export function branchMergerNode(deps: GraphDeps) {
-  return defineNode<State>("branch_merger", deps, (state) => {
-    const results = Object.values(state.active_branches)
+  return defineNode<State>("branch_merger", deps, async (state) => {
+    const settled = Object.values(state.active_branches)
       .filter((b) => b.status === "dispatched")
       .map((b) => state.completed_branches[b.branch_id])
-      .filter((r) => r !== undefined)
-      .map((r) => ({ ...r, ...(r.status === "success" ? deps.results.get(state.workflow_id, r.branch_id, r.attempt) : { findings: [] }) }));
+      .filter((r) => r !== undefined);
+    const results = await Promise.all(settled.map(async (r) => ({ ...r, ...(r.status === "success" ? await deps.results.get(state.workflow_id, r.branch_id, r.attempt) : { findings: [] }) })));
     const merge = mergeBranches(results, state.partial);
     return {
       update: {

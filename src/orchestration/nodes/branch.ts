@@ -66,7 +66,7 @@ export function branchNode(name: BranchNodeName, deps: GraphDeps) {
       completed_at: new Date().toISOString(),
     };
     if (outcome) {
-      deps.results.put(run_id, branch.branch_id, branch.attempts, {
+      await deps.results.put(run_id, branch.branch_id, branch.attempts, {
         findings: outcome.findings,
         ...(outcome.statistics ? { statistics: outcome.statistics } : {}),
         ...(outcome.text_statistics ? { text_statistics: outcome.text_statistics } : {}),
@@ -74,7 +74,7 @@ export function branchNode(name: BranchNodeName, deps: GraphDeps) {
       });
     }
     if (!outcome) result.error = error instanceof Error ? error.message : String(error);
-    deps.agents.recordOutcome({
+    await deps.agents.recordOutcome({
       agent_type: branch.agent.agent_type, agent_id: branch.agent.agent_id, run_id, branch_id: branch.branch_id, attempt: branch.attempts,
       success: outcome !== undefined, quality: result.performance.data_quality_score, seconds: result.performance.execution_time,
     });

@@ -8,7 +8,7 @@ import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { Executor, LoadedInput, RunExecutor } from "../../agents/executors/types.js";
 import type { RunAgents } from "../../agents/run-agents.js";
 import type { NewTimelineEvent } from "../../storage/timeline-store.js";
-import type { BranchFindings } from "../../storage/branch-result-store.js";
+import type { BranchResultStorage } from "../../storage/storage.js";
 import type { Task } from "../schemas.js";
 import type { StateUpdate } from "../state.js";
 import type { ReportInput } from "../report.js";
@@ -17,9 +17,9 @@ export interface GraphDeps {
   executors: Record<RunExecutor, Executor>;
   agents: RunAgents;
   loadInputs(runId: string, task: Task, signal: AbortSignal): Promise<LoadedInput[]>;
-  recordEvents(runId: string, events: NewTimelineEvent[]): void;
+  recordEvents(runId: string, events: NewTimelineEvent[]): Promise<void>;
   /** Keeps what a branch attempt found, out of the checkpoints; and reads it back. */
-  results: { put(runId: string, branchId: string, attempt: number, found: BranchFindings): void; get(runId: string, branchId: string, attempt: number): BranchFindings };
+  results: BranchResultStorage;
   writeReport(runId: string, input: ReportInput, executor: RunExecutor): Promise<string>;
 }
 
@@ -47,9 +47,9 @@ export function defineNode<S>(
     const ns = String(config.metadata?.langgraph_checkpoint_ns ?? config.configurable?.checkpoint_ns ?? name);
     const branch_id = branchIdOf?.(state);
     const tag = branch_id === undefined ? {} : { branch_id };
-    deps.recordEvents(runId, [{ key: `${ns}|start`, event: "node_started", node: name, ...tag }]);
+    await deps.recordEvents(runId, [{ key: `${ns}|start`, event: "node_started", node: name, ...tag }]);
     const out = await run(state, { deps, runId, config });
-    deps.recordEvents(runId, [
+    await deps.recordEvents(runId, [
       ...(out.events ?? []).map((e, i) => ({ ...e, key: `${ns}|${i}` })),
       { key: `${ns}|done`, event: "node_completed", node: name, ...tag },
     ]);

@@ -10,7 +10,7 @@ import { analyzeTasks, chooseMode } from "../task-analysis.js";
 import { defineNode, type GraphDeps, type NodeEvent } from "./define-node.js";
 
 export function taskAnalyzerNode(deps: GraphDeps) {
-  return defineNode<State>("task_analyzer", deps, (state, { runId }) => {
+  return defineNode<State>("task_analyzer", deps, async (state, { runId }) => {
     const analysis = analyzeTasks(state.task_queue);
     const resources = deps.agents.availability();
     const choice = chooseMode(analysis, resources, state.requested_mode);
@@ -20,7 +20,7 @@ export function taskAnalyzerNode(deps: GraphDeps) {
       data: { mode: choice.mode, wave_size: choice.wave_size, source: choice.source, reason: choice.reason, ...analysis, cpu_free: round3(resources.cpu), max_concurrent: resources.max_concurrent },
     }];
     const branches: Record<string, Branch> = {};
-    const planned = deps.agents.planRun(runId, state.task_queue, state.options);
+    const planned = await deps.agents.planRun(runId, state.task_queue, state.options);
     const agentOf = new Map(planned.filter((p) => p.task_id !== null).map((p) => [p.task_id!, p]));
     for (const task of state.task_queue) {
       const { agent, resources: need } = agentOf.get(task.id)!;

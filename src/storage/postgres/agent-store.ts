@@ -1,0 +1,93 @@
+/**
+ * Generated agents on PostgreSQL (see ../agent-store.ts): their specification, the run they work for (if any),
+ * and whether they are active. Recording agents inserts the new ids and counts each creation on its template in
+ * one transaction, so a replayed generation neither duplicates an agent nor counts it twice.
+ */
+import type { AgentSpecification } from "../../agents/specification.js";
+import type { AgentRecord } from "../agent-store.js";
+import type { AgentStorage, NewAgent } from "../storage.js";
+import type { PgDatabase } from "./pg-database.js";
+
+interface RawAgent extends Omit<AgentRecord, "specification"> {
+  specification_json: string;
+}
+
+const COLUMNS = "agent_id, principal, agent_type, run_id, task_id, standalone, specification_json, status, created_at, last_used_at";
+
+export class PgAgentStore implements AgentStorage {
+  constructor(private readonly db: PgDatabase) {}
+
+  /** Inserts the agents whose ids are new and counts each creation on its template (the principal's or the
+   *  built-in), atomically. Returns the stored records of all the given ids, in order. */
+  async record(agents: NewAgent[]): Promise<AgentRecord[]> {
+    if (agents.length === 0) return [];
+    return this.db.transaction(async () => {
+      const now = new Date().toISOString();
+      // In (type, id) order: concurrent recordings lock agent ids and templates in one global order, never a cycle.
+      const ordered = [...agents].sort((x, y) => compare(x.agent_type, y.agent_type) || compare(x.agent_id, y.agent_id));
+      for (const a of ordered) {
+        const inserted = await this.db.query(`INSERT INTO conductor_agents
+          (agent_id, principal, agent_type, run_id, task_id, standalone, specification_json, status, created_at, last_used_at)
+          VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', $8, $8) ON CONFLICT (agent_id) DO NOTHING`,
+          [a.agent_id, a.principal, a.agent_type, a.run_id, a.task_id, a.standalone, JSON.stringify(a.specification), now]);
+        if (inserted.rowCount !== 1) continue;
+        await this.db.query(`UPDATE conductor_agent_templates SET creation_count = creation_count + 1
+          WHERE owner IN ('', $1) AND agent_type = $2`, [a.principal, a.agent_type]);
+      }
+      const ids = agents.map((a) => a.agent_id);
+      const rows = await this.db.rows<RawAgent>(`SELECT ${COLUMNS} FROM conductor_agents WHERE agent_id = ANY($1::text[])`, [ids]);
+      const byId = new Map(rows.map((r) => [r.agent_id, toRecord(r)]));
+      return ids.map((id) => byId.get(id)!);
+    });
+  }
+
+  async get(agentId: string): Promise<AgentRecord | undefined> {
+    const [raw] = await this.db.rows<RawAgent>(`SELECT ${COLUMNS} FROM conductor_agents WHERE agent_id = $1`, [agentId]);
+    return raw && toRecord(raw);
+  }
+
+  /** Every active agent, or those of one principal. */
+  async active(principal?: string): Promise<AgentRecord[]> {
+    const rows = principal === undefined
+      ? await this.db.rows<RawAgent>(`SELECT ${COLUMNS} FROM conductor_agents WHERE status = 'active' ORDER BY created_at, agent_id`)
+      : await this.db.rows<RawAgent>(`SELECT ${COLUMNS} FROM conductor_agents WHERE status = 'active' AND principal = $1
+        ORDER BY created_at, agent_id`, [principal]);
+    return rows.map(toRecord);
+  }
+
+  async activeOfRun(runId: string): Promise<string[]> {
+    const rows = await this.db.rows<{ agent_id: string }>(`SELECT agent_id FROM conductor_agents WHERE run_id = $1 AND status = 'active'
+      ORDER BY created_at, agent_id`, [runId]);
+    return rows.map((r) => r.agent_id);
+  }
+
+  /** Marks an agent retired; false when it was not active. */
+  async retire(agentId: string): Promise<boolean> {
+    const retired = await this.db.query("UPDATE conductor_agents SET status = 'retired', retired_at = $1 WHERE agent_id = $2 AND status = 'active'",
+      [new Date().toISOString(), agentId]);
+    return retired.rowCount === 1;
+  }
+
+  async touch(agentId: string): Promise<void> {
+    await this.db.query("UPDATE conductor_agents SET last_used_at = $1 WHERE agent_id = $2", [new Date().toISOString(), agentId]);
+  }
+
+  /** Standalone agents unused since `before`, least recently used first. */
+  async idleSince(before: Date): Promise<string[]> {
+    const rows = await this.db.rows<{ agent_id: string }>(`SELECT agent_id FROM conductor_agents
+      WHERE status = 'active' AND standalone AND last_used_at < $1 ORDER BY last_used_at, agent_id`, [before.toISOString()]);
+    return rows.map((r) => r.agent_id);
+  }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function toRecord(raw: RawAgent): AgentRecord {
+  return {
+    agent_id: raw.agent_id, principal: raw.principal, agent_type: raw.agent_type, run_id: raw.run_id, task_id: raw.task_id, standalone: raw.standalone,
+    specification: JSON.parse(raw.specification_json) as AgentSpecification,
+    status: raw.status, created_at: raw.created_at, last_used_at: raw.last_used_at,
+  };
+}

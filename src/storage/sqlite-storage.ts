@@ -1,0 +1,41 @@
+/**
+ * The embedded default: everything in one SQLite file (database.ts), with LangGraph's SqliteSaver for the graph
+ * state (checkpointer.ts) and synchronous prepared statements for the server's own tables.
+ */
+import { openDatabase } from "./database.js";
+import { AgentStore } from "./agent-store.js";
+import { BranchResultStore } from "./branch-result-store.js";
+import { createCheckpointer, createCheckpointPruner } from "./checkpointer.js";
+import { RunLeases, type LeaseOwner } from "./run-leases.js";
+import { RunStore } from "./run-store.js";
+import { SqlitePollingFeed } from "./sqlite-change-feed.js";
+import type { Storage } from "./storage.js";
+import { TemplateStore } from "./template-store.js";
+import { TimelineStore } from "./timeline-store.js";
+
+export function openSqliteStorage(file: string, options: { owner: LeaseOwner; leaseMs: number; env?: NodeJS.ProcessEnv; pollMs?: number }): Storage {
+  const db = openDatabase(file);
+  return {
+    backend: "sqlite",
+    runs: new RunStore(db),
+    timeline: new TimelineStore(db),
+    leases: new RunLeases(db, options.owner, options.leaseMs),
+    agents: new AgentStore(db),
+    templates: new TemplateStore(db),
+    results: new BranchResultStore(db),
+    checkpointer: createCheckpointer(db, options.env),
+    pruneCheckpoints: createCheckpointPruner(db),
+    changes: new SqlitePollingFeed(db, options.pollMs),
+    async healthy() {
+      try {
+        return db.prepare("SELECT 1 AS ok").get() !== undefined;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await this.changes.stop();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,137 @@
+/**
+ * The one storage interface the server works against, with two implementations: SQLite (the embedded default,
+ * synchronous better-sqlite3 statements: its methods return plain values) and PostgreSQL (node-postgres: its
+ * methods return promises). Callers always `await`, so either fits. Each table's store is one file per backend
+ * (`*-store.ts` for SQLite, `postgres/*-store.ts` for PostgreSQL) and the same suites test both.
+ */
+import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
+import type { AgentSpecification, AgentTemplate } from "../agents/specification.js";
+import type { AgentRecord } from "./agent-store.js";
+import type { BranchFindings } from "./branch-result-store.js";
+import type { LeaseOwner } from "./run-leases.js";
+import type { NewRun, RunRow, RunStatusName, RunSummary } from "./run-store.js";
+import type { Outcome, StoredDefinition } from "./template-store.js";
+import type { NewTimelineEvent, TimelineEvent } from "./timeline-store.js";
+
+export type Awaitable<T> = T | Promise<T>;
+
+export interface RunStorage {
+  /** Inserts a run and its inline inputs atomically. False when the run id exists already. */
+  create<Options>(run: NewRun<Options>): Awaitable<boolean>;
+  get<Options, Result>(runId: string): Awaitable<RunRow<Options, Result> | undefined>;
+  /** The principal's runs, newest first. */
+  list(principal: string, limit?: number): Awaitable<RunSummary[]>;
+  /** The principal's run ids starting with `prefix`, newest first (for completion). */
+  idsStartingWith(principal: string, prefix: string, limit?: number): Awaitable<string[]>;
+  /** Who a run belongs to, or undefined for an unknown run. */
+  principalOf(runId: string): Awaitable<string | undefined>;
+  idsWithStatus(status: RunStatusName): Awaitable<string[]>;
+  inlineInput(runId: string, taskId: string, idx: number): Awaitable<{ name: string; text: string } | undefined>;
+  update(runId: string, change: { status: RunStatusName; workflow_mode?: string | null; result?: unknown; error?: string | null }): Awaitable<void>;
+}
+
+export interface TimelineStorage {
+  /** Appends the events that are new (by key), in order, atomically. Returns how many were new. */
+  append(runId: string, events: NewTimelineEvent[]): Awaitable<number>;
+  /** Events after `since` (exclusive), at most `limit`, optionally only those named `event`. O(limit). */
+  page(runId: string, since: number, limit: number, event?: string): Awaitable<TimelineEvent[]>;
+  nodesEntered(runId: string): Awaitable<string[]>;
+  total(runId: string, event?: string): Awaitable<number>;
+}
+
+/** Run ownership between processes: see run-leases.ts. */
+export interface LeaseStorage {
+  readonly owner: LeaseOwner;
+  readonly leaseMs: number;
+  /** Takes the run's lease if it is free, ours, expired or held by a dead local process. */
+  claim(runId: string, now?: number): Awaitable<boolean>;
+  renew(runIds: Iterable<string>, now?: number): Awaitable<void>;
+  release(runId: string): Awaitable<void>;
+  releaseAll(): Awaitable<void>;
+  /** Running runs nobody live drives, claimed for this process atomically (never our own). */
+  claimOrphans(now?: number): Awaitable<string[]>;
+}
+
+export interface NewAgent {
+  agent_id: string;
+  principal: string;
+  agent_type: string;
+  run_id: string | null;
+  task_id: string | null;
+  standalone: boolean;
+  specification: AgentSpecification;
+}
+
+export interface AgentStorage {
+  /** Inserts agents whose ids are new and counts each creation on its template, atomically; returns the
+   *  stored records, in order (an id recorded before keeps its first specification). */
+  record(agents: NewAgent[]): Awaitable<AgentRecord[]>;
+  get(agentId: string): Awaitable<AgentRecord | undefined>;
+  /** Every active agent, or those of one principal. */
+  active(principal?: string): Awaitable<AgentRecord[]>;
+  activeOfRun(runId: string): Awaitable<string[]>;
+  /** Marks an agent retired; false when it was not active. */
+  retire(agentId: string): Awaitable<boolean>;
+  touch(agentId: string): Awaitable<void>;
+  /** Standalone agents unused since `before`. */
+  idleSince(before: Date): Awaitable<string[]>;
+}
+
+export interface TemplateStorage {
+  /** Makes the built-in definitions present and current (a changed built-in keeps its statistics). */
+  ensureBuiltins(definitions: readonly StoredDefinition[]): Awaitable<void>;
+  /** The built-in templates and the principal's own. */
+  all(principal: string): Awaitable<AgentTemplate[]>;
+  find(principal: string, agentType: string): Awaitable<{ version: number; builtin: boolean } | undefined>;
+  /** Inserts a new template, or with `replace` a new version of an existing one. Returns its version. */
+  save(principal: string, definition: StoredDefinition, replace: boolean): Awaitable<number>;
+  /** Records an agent run once and adds it to its template's counters, atomically. Returns whether it was new. */
+  recordOutcome(outcome: Outcome): Awaitable<boolean>;
+  history(principal: string, agentType: string, limit?: number): Awaitable<Array<Record<string, unknown>>>;
+}
+
+export interface BranchResultStorage {
+  put(runId: string, branchId: string, attempt: number, found: BranchFindings): Awaitable<void>;
+  /** The findings of one attempt; empty when it found nothing (or failed). */
+  get(runId: string, branchId: string, attempt: number): Awaitable<BranchFindings>;
+}
+
+/** What happened to a run, as other processes on the same database hear of it. */
+export interface RunChange {
+  run_id: string;
+  kind: "created" | "changed";
+}
+
+/**
+ * Changes made by other processes sharing the database: LISTEN/NOTIFY on PostgreSQL; on SQLite, polling of the
+ * runs `interest` names (those some client subscribed to) and of new runs.
+ */
+export interface ChangeFeed {
+  /** Tells the other processes (on PostgreSQL; a no-op on SQLite, whose other processes poll). */
+  publish(change: RunChange): Awaitable<void>;
+  /** Starts delivering other processes' changes. */
+  start(onChange: (change: RunChange) => void, interest: () => Iterable<string>): void;
+  stop(): Promise<void>;
+}
+
+export interface Storage {
+  readonly backend: "sqlite" | "postgres";
+  runs: RunStorage;
+  timeline: TimelineStorage;
+  leases: LeaseStorage;
+  agents: AgentStorage;
+  templates: TemplateStorage;
+  results: BranchResultStorage;
+  checkpointer: BaseCheckpointSaver;
+  /** Deletes every checkpoint of a finished run but the last (and what only they refer to). */
+  pruneCheckpoints(threadId: string): Awaitable<number>;
+  changes: ChangeFeed;
+  /** Whether the database answers (for health checks). */
+  healthy(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** A PostgreSQL connection string, as `--db` takes it. */
+export function isPostgresUrl(db: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(db);
+}
