@@ -2,6 +2,10 @@
  * Test fixture: spawns the built server (dist/server.js) and connects a real MCP client, over stdio or, when
  * CONDUCTOR_TEST_TRANSPORT=http, over Streamable HTTP (the server listens on a free loopback port). The same
  * integration suite runs over both.
+ *
+ * The backend is SQLite (a new file per connect()) unless CONDUCTOR_TEST_BACKEND=postgres: then each
+ * connect() without a dbPath gets a new database on CONDUCTOR_TEST_POSTGRES_URL's server (see postgres.ts)
+ * and passes its URL as --db. Tests that open the SQLite file themselves skip with `{ skip: sqliteOnly }`.
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -13,11 +17,18 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { CallToolResult, ClientCapabilities } from "@modelcontextprotocol/sdk/types.js";
+import { freshDatabase, SKIP_POSTGRES } from "./postgres.js";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const SERVER = path.join(ROOT, "dist/server.js");
 export const FIXTURES = path.join(ROOT, "test/fixtures");
 export const TRANSPORT: "stdio" | "http" = process.env.CONDUCTOR_TEST_TRANSPORT === "http" ? "http" : "stdio";
+export const BACKEND: "sqlite" | "postgres" = process.env.CONDUCTOR_TEST_BACKEND === "postgres" ? "postgres" : "sqlite";
+
+/** For `{ skip: sqliteOnly }`: tests that open the SQLite file directly, or run the server on a file path themselves. */
+export const sqliteOnly: string | false = BACKEND === "postgres"
+  ? "SQLite only: reads the SQLite file directly or starts the server on a file path (CONDUCTOR_TEST_BACKEND=postgres)"
+  : false;
 
 export function tempDir(prefix = "conductor-test-"): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -25,6 +36,7 @@ export function tempDir(prefix = "conductor-test-"): string {
 
 export interface Connected {
   client: Client;
+  /** What --db was: the SQLite file, or with CONDUCTOR_TEST_BACKEND=postgres the database's URL. */
   dbPath: string;
   stderr: () => string;
   close(): Promise<void>;
@@ -35,6 +47,7 @@ export interface Connected {
 }
 
 export interface ConnectOptions {
+  /** --db: a Connected.dbPath to reconnect to; omitted, a new SQLite file (or a new Postgres database). */
   dbPath?: string;
   args?: string[];
   env?: Record<string, string>;
@@ -46,7 +59,7 @@ export interface ConnectOptions {
 }
 
 export async function connect(opts: ConnectOptions = {}): Promise<Connected> {
-  const dbPath = opts.dbPath ?? path.join(tempDir(), "conductor.db");
+  const dbPath = BACKEND === "postgres" ? await postgresDb(opts.dbPath) : opts.dbPath ?? path.join(tempDir(), "conductor.db");
   const args = [SERVER, "--db", dbPath, "--log-level", "debug", ...(opts.args ?? [])];
   const env = { ...(process.env as Record<string, string>), ...opts.env };
   const client = new Client({ name: opts.clientName ?? "conductor-test", version: "0.0.0" }, opts.capabilities ? { capabilities: opts.capabilities } : {});
@@ -61,6 +74,26 @@ export async function connect(opts: ConnectOptions = {}): Promise<Connected> {
       await server.stop();
     },
   };
+}
+
+/** SQLite file paths a test named, each with the Postgres database that stands in for it. */
+const databasesForPaths = new Map<string, Promise<string>>();
+
+/**
+ * The --db URL under CONDUCTOR_TEST_BACKEND=postgres: a new database, or for a URL from an earlier connect() the
+ * same one. A file path (helpers such as connectSampling always name a new SQLite file) gets a new database of
+ * its own, the same one each time that path is named again, so the run really is on PostgreSQL.
+ */
+async function postgresDb(dbPath: string | undefined): Promise<string> {
+  if (SKIP_POSTGRES) throw new Error(`CONDUCTOR_TEST_BACKEND=postgres, but ${SKIP_POSTGRES}`);
+  if (dbPath && /^postgres(ql)?:\/\//i.test(dbPath)) return dbPath;
+  if (!dbPath) return (await freshDatabase("conductor_test")).url;
+  let url = databasesForPaths.get(dbPath);
+  if (!url) {
+    url = freshDatabase("conductor_test").then((db) => db.url);
+    databasesForPaths.set(dbPath, url);
+  }
+  return url;
 }
 
 interface Spawned {

@@ -6,10 +6,12 @@ import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { test } from "node:test";
-import { SERVER, tempDir } from "../helpers/server.js";
+import { SERVER, sqliteOnly, tempDir } from "../helpers/server.js";
 import { fiveTaskRequest } from "../helpers/workflow.js";
 
-test("every line the server writes to stdout during a run is a JSON-RPC message", async () => {
+// sqliteOnly: spawns the server itself with --db <tmp>/c.db (not through connect()), so under the Postgres pass it
+// would only test SQLite again.
+test("every line the server writes to stdout during a run is a JSON-RPC message", { skip: sqliteOnly }, async () => {
   const child = spawn(process.execPath, [SERVER, "--db", path.join(tempDir(), "c.db"), "--log-level", "debug"], { stdio: ["pipe", "pipe", "pipe"] });
   const lines: string[] = [];
   const responses = new Map<number, unknown>();

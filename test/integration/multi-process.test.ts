@@ -1,0 +1,82 @@
+/**
+ * Several server processes on one database (a SQLite file, or PostgreSQL in the Postgres pass): runs started on
+ * one process are approved on the others and all complete, each branch executed exactly once (counted at the
+ * models: every process's client answers sampling requests and counts them per run and branch); a subscriber on
+ * one process hears of changes to a run another process drives.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { CreateMessageRequestSchema, ResourceUpdatedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import { call, connect, type Connected } from "../helpers/server.js";
+import { answer } from "../helpers/sampling-client.js";
+import { fiveTaskRequest, readJson, type Status } from "../helpers/workflow.js";
+
+const ARGS = ["--lease-seconds", "3", "--pool-cpu", "8", "--pool-memory-mb", "8192"];
+
+/** A process whose client samples, counting the requests per `run_id/branch_id` into `executions`. */
+async function samplingProcess(executions: Map<string, number>, dbPath?: string): Promise<Connected> {
+  return connect({
+    ...(dbPath ? { dbPath } : {}),
+    args: ARGS,
+    clientName: "counting-sampler",
+    capabilities: { sampling: {} },
+    prepare: (client) => client.setRequestHandler(CreateMessageRequestSchema, async (request) => {
+      const meta = request.params.metadata ?? {};
+      const key = `${String(meta.run_id)}/${typeof meta.branch_id === "string" ? meta.branch_id : "report"}`;
+      executions.set(key, (executions.get(key) ?? 0) + 1);
+      const text = typeof meta.branch_id === "string" ? answer([[`A finding for ${meta.branch_id}.`, "notes"]], 0.9) : "# Report\n\nAll branches agree.";
+      return { role: "assistant", model: "counting-model", stopReason: "endTurn", content: { type: "text", text } };
+    }),
+  });
+}
+
+test("three processes on one database: 30 runs started across them, each pause approved on another process, all complete, each branch executed once", async () => {
+  const executions = new Map<string, number>();
+  const first = await samplingProcess(executions);
+  const processes = [first, await samplingProcess(executions, first.dbPath), await samplingProcess(executions, first.dbPath)];
+  try {
+    const on = (i: number) => processes[i % 3]!.client;
+    const started = await Promise.all(Array.from({ length: 30 }, (_, i) => call<Status>(on(i), "start_workflow", fiveTaskRequest({ wait_seconds: 60 }))));
+    assert.deepEqual(new Set(started.map((r) => r.status)), new Set(["interrupted"]), "every run pauses at its sync point");
+    const atQuality = await Promise.all(started.map((r, i) => call<Status>(on(i + 1), "approve_interrupt", { run_id: r.run_id, decision: "approve", wait_seconds: 60 })));
+    assert.deepEqual(new Set(atQuality.map((r) => r.pending_interrupts[0]?.point)), new Set(["quality"]));
+    const done = await Promise.all(atQuality.map((r, i) => call<Status>(on(i + 2), "approve_interrupt", { run_id: r.run_id, decision: "approve", wait_seconds: 60 })));
+    assert.deepEqual(done.map((r) => r.status), Array(30).fill("completed"));
+    for (const r of started) {
+      for (const branch of ["t1", "t2", "t3", "t4", "t5"]) {
+        assert.equal(executions.get(`${r.run_id}/${branch}`), 1, `${r.run_id}/${branch} executed once across the three processes`);
+      }
+    }
+    // Every process reads every run the same way.
+    const seen = await Promise.all(processes.map((p) => call<Status>(p.client, "approve_interrupt", { run_id: started[0]!.run_id, decision: "approve" }).catch(() => null)));
+    assert.deepEqual(seen, [null, null, null], "a finished run has nothing to approve, on any process");
+    const statuses = await Promise.all(processes.map((p) => readJson<Status>(p.client, `orchestrator://runs/${started[7]!.run_id}`)));
+    assert.deepEqual(statuses.map((s) => s.status), ["completed", "completed", "completed"]);
+  } finally {
+    await Promise.all(processes.map((p) => p.close()));
+  }
+});
+
+test("a subscriber on process B is notified of a run that process A drives", async () => {
+  const executions = new Map<string, number>();
+  const a = await samplingProcess(executions);
+  const b = await samplingProcess(executions, a.dbPath);
+  try {
+    const paused = await call<Status>(a.client, "start_workflow", fiveTaskRequest({ approvals: ["sync_point"], quality_threshold: 0.1, wait_seconds: 60 }));
+    assert.equal(paused.status, "interrupted");
+    const uri = `orchestrator://runs/${paused.run_id}`;
+    const completedOnB = new Promise<void>((resolve) => {
+      b.client.setNotificationHandler(ResourceUpdatedNotificationSchema, async (note) => {
+        if (note.params.uri === uri && (await readJson<Status>(b.client, uri)).status === "completed") resolve();
+      });
+    });
+    await b.client.subscribeResource({ uri });
+    const done = await call<Status>(a.client, "approve_interrupt", { run_id: paused.run_id, decision: "approve", wait_seconds: 60 });
+    assert.equal(done.status, "completed");
+    await completedOnB;
+    for (const branch of ["t1", "t2", "t3", "t4", "t5"]) assert.equal(executions.get(`${paused.run_id}/${branch}`), 1);
+  } finally {
+    await a.close();
+    await b.close();
+  }
+});
