@@ -42,6 +42,13 @@ export interface RunManagerDeps {
 }
 
 
+/** A run's options as its row keeps them: the graph's options plus what rebuilds its start input. */
+interface StoredOptions extends Record<string, unknown> {
+  tasks: Task[];
+  sync_points: State["sync_points"];
+  requested_mode?: StateUpdate["requested_mode"];
+}
+
 /** Who starts a run: the principal it will belong to, and whether their client can sample (for executor auto). */
 export interface RunOrigin {
   principal: string;
@@ -95,7 +102,7 @@ export class RunManager {
     if (await this.existing(runId, origin.principal)) return { run_id: runId, created: false };
     const run = await prepareRun(args, this.deps.inputs, origin.clientSamples, this.deps.limits);
     await this.deps.checkTasks(run.tasks, origin.principal);
-    const created = await this.deps.runs.create({ run_id: runId, principal: origin.principal, objective: run.objective, options: { ...run.options, tasks: run.tasks, sync_points: run.sync_points }, executor: run.executor, inputs: run.inline, lease: { owner: this.deps.leases.owner.id, expires_at: Date.now() + this.deps.leases.leaseMs } });
+    const created = await this.deps.runs.create({ run_id: runId, principal: origin.principal, objective: run.objective, options: { ...run.options, tasks: run.tasks, sync_points: run.sync_points, requested_mode: run.requested_mode }, executor: run.executor, inputs: run.inline, lease: { owner: this.deps.leases.owner.id, expires_at: Date.now() + this.deps.leases.leaseMs } });
     if (!created) {
       await this.existing(runId, origin.principal); // started at the same moment by another call: theirs or a taken id
       return { run_id: runId, created: false };
@@ -250,7 +257,26 @@ export class RunManager {
   }
 
   private async invoke(runId: string, input: StateUpdate | Command | null): Promise<void> {
-    if (await this.execute(runId, input)) await this.askUserIfWanted(runId);
+    // A run taken over before its first checkpoint was written (its starter died at once) starts from its row.
+    let next: StateUpdate | Command | null | undefined = input;
+    if (next === null && (await this.snapshotless(runId))) next = await this.startInput(runId);
+    if (next !== undefined && (await this.execute(runId, next))) await this.askUserIfWanted(runId);
+  }
+
+  private async snapshotless(runId: string): Promise<boolean> {
+    const s = await this.graph.getState(this.config(runId));
+    return s.config.configurable?.checkpoint_id === undefined;
+  }
+
+  /** The graph input of a run's start, rebuilt from its row (see start); undefined when the run is gone. */
+  private async startInput(runId: string): Promise<StateUpdate | undefined> {
+    const row = await this.deps.runs.get<StoredOptions, unknown>(runId);
+    if (!row) return undefined;
+    const { tasks, sync_points, requested_mode, ...options } = row.options;
+    return {
+      workflow_id: runId, objective: row.objective, options: options as unknown as State["options"], requested_mode: requested_mode ?? null,
+      task_queue: tasks, sync_points, branch_dependencies: Object.fromEntries(tasks.map((t) => [t.id, t.depends_on])),
+    };
   }
 
   /** One graph invocation under the run's lease and a run slot; then the status is settled. Returns whether it settled. */

@@ -3,7 +3,8 @@
  * version (versioned-saver.ts), and pruning of finished runs'
  * checkpoints (a finished run needs only its last one: its final state). With the environment variable
  * CONDUCTOR_FAILPOINT_KILL_AFTER_CHECKPOINTS=N (for crash tests only) the process kills itself with
- * SIGKILL right after its Nth checkpoint is written: a crash exactly between two supersteps.
+ * SIGKILL right after its Nth checkpoint is written: a crash exactly between two supersteps; N=0 kills it as it is about to
+ * write its first (a run whose starter died before it was ever checkpointed).
  */
 import type { RunnableConfig } from "@langchain/core/runnables";
 import type { Checkpoint, CheckpointMetadata } from "@langchain/langgraph-checkpoint";
@@ -22,15 +23,23 @@ class KillingSaver extends VersionedSqliteSaver {
   }
 
   override async put(config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata): Promise<RunnableConfig> {
+    if (this.killAfter === 0) process.kill(process.pid, "SIGKILL");
     const saved = await super.put(config, checkpoint, metadata);
     if (++this.written === this.killAfter) process.kill(process.pid, "SIGKILL");
     return saved;
   }
 }
 
+/** The failpoint's N, or undefined when it is not set (or not a whole number). */
+export function killAfterCheckpoints(env: NodeJS.ProcessEnv): number | undefined {
+  const text = env[KILL_AFTER_CHECKPOINTS]?.trim();
+  const n = text ? Number(text) : NaN;
+  return Number.isInteger(n) && n >= 0 ? n : undefined;
+}
+
 export function createCheckpointer(db: Db, env: NodeJS.ProcessEnv = process.env): SqliteSaver {
-  const killAfter = Number(env[KILL_AFTER_CHECKPOINTS] ?? "");
-  return Number.isInteger(killAfter) && killAfter > 0 ? new KillingSaver(db, killAfter) : new VersionedSqliteSaver(db);
+  const killAfter = killAfterCheckpoints(env);
+  return killAfter === undefined ? new VersionedSqliteSaver(db) : new KillingSaver(db, killAfter);
 }
 
 /**

@@ -55,6 +55,25 @@ test("SIGKILL between supersteps: the run resumes on restart and finished branch
   }
 });
 
+test("SIGKILL before the run's first checkpoint: the next process starts it from its stored request", async () => {
+  const first = await connectSampling(respond, [], { env: { CONDUCTOR_FAILPOINT_KILL_AFTER_CHECKPOINTS: "0" } });
+  await call(first.client, "start_workflow", fiveTaskRequest({ approvals: [], mode: "sequential", run_id: "killed-at-start", wait_seconds: 0 }));
+  await first.closed;
+  assert.deepEqual(executed(first.stats.perBranch), [], "nothing ran before the kill");
+
+  const second = await connectSampling(respond, [], { dbPath: first.dbPath });
+  try {
+    const done = await finish(second.client, "killed-at-start");
+    assert.equal(done.status, "completed", JSON.stringify(done));
+    assert.deepEqual(executed(second.stats.perBranch), ["t1", "t2", "t3", "t4", "t5"]);
+    const events = await timeline(second.client, "killed-at-start");
+    assertCleanTimeline(events);
+    assert.equal(events.filter((e) => e.event === "mode_selected")[0]?.data?.mode, "sequential", "the stored request's mode");
+  } finally {
+    await second.close();
+  }
+});
+
 // sqliteOnly: polls the SQLite file (better-sqlite3) for the saved branch writes before the kill.
 test("SIGKILL while branches run: the finished ones are kept, the ones in flight run again", { skip: sqliteOnly }, async () => {
   const { script, asked: allAsked } = whenAsked(5, (req) => (req.branch_id === "t1" || req.branch_id === "t2" ? respond(req) : "silent"));

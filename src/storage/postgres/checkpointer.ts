@@ -2,13 +2,14 @@
  * The checkpointer on PostgreSQL: LangGraph's PostgresSaver on the server's pool (it stores each channel value
  * once per version in `checkpoint_blobs` already). With the environment variable
  * CONDUCTOR_FAILPOINT_KILL_AFTER_CHECKPOINTS=N (for crash tests only) the process kills itself with SIGKILL right
- * after its Nth checkpoint is written: a crash exactly between two supersteps.
+ * after its Nth checkpoint is written: a crash exactly between two supersteps; N=0 kills it as it is about to
+ * write its first (a run whose starter died before it was ever checkpointed).
  */
 import type { RunnableConfig } from "@langchain/core/runnables";
 import type { ChannelVersions, Checkpoint, CheckpointMetadata } from "@langchain/langgraph-checkpoint";
 import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
 import type pg from "pg";
-import { KILL_AFTER_CHECKPOINTS } from "../checkpointer.js";
+import { killAfterCheckpoints } from "../checkpointer.js";
 
 /** The schema PostgresSaver keeps its tables in (its default). */
 export const CHECKPOINT_SCHEMA = "public";
@@ -21,6 +22,7 @@ class KillingPostgresSaver extends PostgresSaver {
   }
 
   override async put(config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata, newVersions: ChannelVersions): Promise<RunnableConfig> {
+    if (this.killAfter === 0) process.kill(process.pid, "SIGKILL");
     const saved = await super.put(config, checkpoint, metadata, newVersions);
     if (++this.written === this.killAfter) process.kill(process.pid, "SIGKILL");
     return saved;
@@ -29,8 +31,8 @@ class KillingPostgresSaver extends PostgresSaver {
 
 /** The saver, not set up yet: its `setup()` creates its tables and must run under the schema lock (pg-database.ts). */
 export function createPostgresCheckpointer(pool: pg.Pool, env: NodeJS.ProcessEnv = process.env): PostgresSaver {
-  const killAfter = Number(env[KILL_AFTER_CHECKPOINTS] ?? "");
-  return Number.isInteger(killAfter) && killAfter > 0
-    ? new KillingPostgresSaver(pool, killAfter)
-    : new PostgresSaver(pool, undefined, { schema: CHECKPOINT_SCHEMA });
+  const killAfter = killAfterCheckpoints(env);
+  return killAfter === undefined
+    ? new PostgresSaver(pool, undefined, { schema: CHECKPOINT_SCHEMA })
+    : new KillingPostgresSaver(pool, killAfter);
 }
