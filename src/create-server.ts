@@ -45,7 +45,7 @@ export async function createConductor(settings: Settings, log: ServerLogger): Pr
   const pool = new ResourcePool({ cpu: settings.poolCpu, memory_mb: settings.poolMemoryMb });
   const factory = await new AgentFactory(storage.templates, agentStore, pool).init();
   const allocations = new AgentAllocations(agentStore, pool, log);
-  await allocations.restore();
+  await allocations.restore(storage.backend === "postgres");
   const sessions = new ClientSessions();
   const principalOf = async (runId: string) => (await runs.principalOf(runId)) ?? "";
   const manager = new RunManager({
@@ -97,6 +97,8 @@ export async function createConductor(settings: Settings, log: ServerLogger): Pr
   const idleSweep = setInterval(() => {
     void allocations.retireIdle(settings.agentIdleSeconds)
       .then((ids) => ids.forEach((id) => log.info(`retired idle agent ${id}`)))
+      .then(() => allocations.releaseRetiredElsewhere())
+      .then((ids) => ids.forEach((id) => log.info(`released agent ${id}: retired by another process`)))
       .catch((error: unknown) => log.warning("the idle-agent sweep failed", { error: String(error) }));
   }, Math.min(60, settings.agentIdleSeconds / 2) * 1000);
   idleSweep.unref();

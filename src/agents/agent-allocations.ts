@@ -20,13 +20,21 @@ export class AgentAllocations {
 
   constructor(private readonly agents: AgentStorage, readonly pool: ResourcePool, private readonly log: Logger) {}
 
-  /** Re-takes the resources of standalone agents still active from an earlier process; retires those that no longer fit. */
-  async restore(): Promise<void> {
+  /**
+   * Re-takes the resources of standalone agents still active from an earlier process. Those that no longer fit
+   * are retired; with `shared` (a database other live processes use, whose pools hold their own agents) they are
+   * left active and work from the pool like a run's agent instead.
+   */
+  async restore(shared = false): Promise<void> {
     for (const a of await this.agents.active()) {
       if (!a.standalone) continue;
       try {
         this.hold(a.agent_id, a.specification.resource_requirements);
       } catch (error) {
+        if (shared) {
+          this.log.info(`agent ${a.agent_id} does not fit this process's pool as well; it takes resources per branch here`);
+          continue;
+        }
         await this.agents.retire(a.agent_id);
         this.log.warning(`retired agent ${a.agent_id}: its resources no longer fit the pool (${(error as Error).message})`);
       }
@@ -90,6 +98,19 @@ export class AgentAllocations {
     const ids = (await this.agents.idleSince(new Date(now.getTime() - seconds * 1000))).filter((id) => (this.held.get(id)?.busy ?? 0) === 0);
     for (const id of ids) await this.retire(id);
     return ids;
+  }
+
+  /** Releases what this process holds for standalone agents that are no longer active (retired through another
+   *  process on the same database); returns their ids. */
+  async releaseRetiredElsewhere(): Promise<string[]> {
+    if (this.held.size === 0) return [];
+    const active = new Set((await this.agents.active()).map((a) => a.agent_id));
+    const gone = [...this.held.keys()].filter((id) => !active.has(id));
+    for (const id of gone) {
+      this.held.get(id)!.release();
+      this.held.delete(id);
+    }
+    return gone;
   }
 
   /** What an agent holds right now. */

@@ -195,6 +195,31 @@ describe("AgentAllocations: idle and restore", () => {
     assert.deepEqual(fresh.allocationOf("run-a"), ZERO);
   });
 
+  test("restore on a shared database leaves an agent that does not fit active (another process holds it)", async () => {
+    const { db, store, add } = setup();
+    add("s1", { cpu: 0.75, memory_mb: 384 });
+    add("s2", { cpu: 0.5, memory_mb: 256 });
+    const pool = new ResourcePool({ cpu: 1, memory_mb: 512 });
+    const fresh = new AgentAllocations(new AgentStore(db), pool, silent);
+    await fresh.restore(true);
+    assert.deepEqual(fresh.allocationOf("s1"), { cpu: 0.75, memory_mb: 384 });
+    assert.deepEqual(fresh.allocationOf("s2"), ZERO);
+    assert.equal(store.get("s2")!.status, "active", "not retired: it may be another process's");
+  });
+
+  test("releaseRetiredElsewhere gives back what this process holds for agents another process retired", async () => {
+    const { store, pool, allocations, add } = setup();
+    add("kept", { cpu: 0.5, memory_mb: 256 });
+    add("elsewhere", { cpu: 0.25, memory_mb: 128 });
+    allocations.hold("kept", { cpu: 0.5, memory_mb: 256 });
+    allocations.hold("elsewhere", { cpu: 0.25, memory_mb: 128 });
+    store.retire("elsewhere"); // as retire_agent on another process does
+    assert.deepEqual(await allocations.releaseRetiredElsewhere(), ["elsewhere"]);
+    assert.deepEqual(pool.usage(), { cpu: 0.5, memory_mb: 256 });
+    assert.deepEqual(allocations.allocationOf("elsewhere"), ZERO);
+    assert.deepEqual(await allocations.releaseRetiredElsewhere(), [], "once");
+  });
+
   test("restore with room for all re-holds exactly their requirements", async () => {
     const { db, add } = setup();
     add("s1", { cpu: 0.5, memory_mb: 256 });
