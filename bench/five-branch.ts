@@ -25,7 +25,7 @@ export async function measureFiveBranch(opts: { rounds: number; batch: number; w
   const auto = parseStart(fiveBranchRequest("auto"));
 
   // The footprint of one run, on a conductor of its own (its connection is instrumented while it runs).
-  const probe = openConductor(path.join(dir, "footprint"));
+  const probe = await openConductor(path.join(dir, "footprint"));
   await probe.run(parallel); // warm: templates, statement caches
   const recorder = recordWrites(probe.db);
   await probe.run(parallel);
@@ -33,8 +33,8 @@ export async function measureFiveBranch(opts: { rounds: number; batch: number; w
   await probe.close(true);
 
   // Each measured server gets its own database: a run's cost grows with the runs before it (docs/benchmarks.md).
-  const ours = openConductor(path.join(dir, "inproc"));
-  const oursAuto = openConductor(path.join(dir, "auto"));
+  const ours = await openConductor(path.join(dir, "inproc"));
+  const oursAuto = await openConductor(path.join(dir, "auto"));
   const mcp = await connect({ dbPath: path.join(dir, "mcp", "conductor.db"), args: ["--log-level", "error", "--pool-cpu", "8", "--pool-memory-mb", "8192"] });
   const bare = openBareGraph(path.join(dir, "bare"));
   const raw = openRawStore(path.join(dir, "raw"), planFromFootprint(footprint));

@@ -3,7 +3,7 @@ import { openConductor, parseStart } from "./lib/conductor.js";
 import { fiveBranchRequest } from "./lib/requests.js";
 
 const runs = Number(process.argv[2] ?? 600);
-const c = openConductor();
+const c = await openConductor();
 const gc = (globalThis as { gc?: () => void }).gc!;
 const heap = () => { gc(); gc(); return process.memoryUsage().heapUsed; };
 for (let i = 0; i < 50; i++) await c.run(parseStart(fiveBranchRequest()));

@@ -12,7 +12,7 @@ import { fiveBranchRequest } from "./lib/requests.js";
 import { num, summarize } from "./lib/stats.js";
 
 const runs = Number(process.argv[2] ?? 500);
-const c = openConductor();
+const c = await openConductor();
 try {
   const args = parseStart(fiveBranchRequest("parallel"));
   for (let i = 0; i < 5; i++) await c.run(args);

@@ -24,7 +24,7 @@ const branches = Number(process.argv[2]);
 const repeats = Number(process.argv[3] ?? 1);
 if (!Number.isInteger(branches) || branches < 1 || !Number.isInteger(repeats) || repeats < 1) throw new Error("usage: scale-worker.ts BRANCHES REPEATS");
 
-const c = openConductor(undefined, { maxTasks: Math.max(500, branches) });
+const c = await openConductor(undefined, { maxTasks: Math.max(500, branches) });
 try {
   for (let i = 0; i < 5; i++) await c.run(parseStartUncapped(fanOutRequest(5)));
   const baselineRss = rss();
@@ -35,7 +35,7 @@ try {
     result.ms.push(ms);
     result.checkpointBytes.push(checkpointBytes(c.db, runId));
     result.checkpoints = (c.db.prepare("SELECT count(*) AS n FROM checkpoints WHERE thread_id = ?").get(runId) as { n: number }).n;
-    result.events = c.conductor.context.timeline.total(runId);
+    result.events = await c.conductor.context.timeline.total(runId);
   }
   result.peakRss = peakRss();
   process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -35,7 +35,7 @@ const heap = () => {
   (globalThis as { gc?: () => void }).gc?.();
   return process.memoryUsage().heapUsed;
 };
-const c = openConductor();
+const c = await openConductor();
 try {
   const args = parseStart(fiveBranchRequest("parallel"));
   await c.run(args);

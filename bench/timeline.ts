@@ -14,24 +14,24 @@ interface Page { events: Array<{ seq: number }>; next_since: number; total: numb
 
 export async function measureTimeline(opts: { events: number; page: number; repeats: number }): Promise<Row[]> {
   const dir = tempDir();
-  const c = openConductor(dir);
+  const c = await openConductor(dir);
   const { timeline } = c.conductor.context;
   const { runId } = await c.run(parseStart(fiveBranchRequest("parallel")));
-  const real = timeline.page(runId, 0, 1000);
-  for (let n = timeline.total(runId), batch = 0; n < opts.events; batch++) {
+  const real = await timeline.page(runId, 0, 1000);
+  for (let n = await timeline.total(runId), batch = 0; n < opts.events; batch++) {
     const events = Array.from({ length: Math.min(500, opts.events - n) }, (_, i) => {
       const e = real[(n + i) % real.length]!;
       return { key: `bench-fill:${batch}:${i}`, event: e.event, ...(e.node ? { node: e.node } : {}), ...(e.branch_id ? { branch_id: e.branch_id } : {}), ...(e.data ? { data: e.data } : {}) };
     });
-    n += timeline.append(runId, events);
+    n += await timeline.append(runId, events);
   }
-  const total = timeline.total(runId);
+  const total = await timeline.total(runId);
   const at = { start: 0, end: total - opts.page };
   const local = { start: [] as number[], end: [] as number[] };
   for (let i = 0; i < opts.repeats; i++) {
     for (const k of ["start", "end"] as const) {
       const t0 = performance.now();
-      const page = timeline.page(runId, at[k], opts.page);
+      const page = await timeline.page(runId, at[k], opts.page);
       local[k].push(performance.now() - t0);
       if (page.length !== opts.page) throw new Error(`in-process page at ${at[k]} has ${page.length} events`);
     }

@@ -28,7 +28,7 @@ const { StartWorkflowInput } = await load<typeof StartRequestModule>("runs/start
 const { TaskSchema } = await load<typeof SchemasModule>("orchestration/schemas.js");
 const { parseCommand } = await load<typeof ConfigModule>("config.js");
 
-export type Conductor = ReturnType<typeof createConductor>;
+export type Conductor = Awaited<ReturnType<typeof createConductor>>;
 export type { StartWorkflowArgs };
 
 /** The start_workflow schema (tasks 1..500), as the tool parses its arguments. */
@@ -69,9 +69,9 @@ export interface OpenConductor {
   close(keep?: boolean): Promise<void>;
 }
 
-export function openConductor(dir = tempDir(), opts: { maxTasks?: number } = {}): OpenConductor {
+export async function openConductor(dir = tempDir(), opts: { maxTasks?: number } = {}): Promise<OpenConductor> {
   const dbPath = path.join(dir, "conductor.db");
-  const conductor = createConductor(benchSettings(dbPath, opts.maxTasks), createStderrLogger("error"));
+  const conductor = await createConductor(benchSettings(dbPath, opts.maxTasks), createStderrLogger("error"));
   const { manager, runs } = conductor.context;
   manager.startBackground(); // lease renewal, as server.ts starts it
   const db = (conductor.context.graph.checkpointer as unknown as SqliteSaver).db;
@@ -82,7 +82,7 @@ export function openConductor(dir = tempDir(), opts: { maxTasks?: number } = {})
       const { run_id } = await manager.start(args, { principal: "local", clientSamples: false });
       await manager.waitForSettle(run_id, 300);
       const ms = performance.now() - t0;
-      const row = runs.get(run_id);
+      const row = await runs.get(run_id);
       if (row?.status !== "completed") throw new Error(`run ${run_id} ended ${row?.status ?? "missing"}: ${row?.error ?? ""}`);
       return { runId: run_id, ms };
     },
