@@ -362,6 +362,15 @@ describe("PostgreSQL change feed, checkpoints, opening", () => {
     await new Promise((r) => setTimeout(r, 200));
     assert.deepEqual(heardB, [{ run_id: "feed-1", kind: "created" }, { run_id: "feed-1", kind: "changed" }]);
     assert.equal(heardA.length, 0, "A does not hear itself");
+    // A burst: repeated changes of a run go out once; more than one notification's payload is split, none lost.
+    heardB.length = 0;
+    for (let i = 0; i < 3; i++) A.changes.publish({ run_id: "feed-burst", kind: "changed" });
+    const many = Array.from({ length: 400 }, (_, i) => `run-${"x".repeat(40)}-${i}`);
+    for (const id of many) A.changes.publish({ run_id: id, kind: "created" });
+    await eventually(() => heardB.length >= 401, "B to hear the burst");
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(heardB.filter((c) => c.run_id === "feed-burst").length, 1, "coalesced");
+    assert.deepEqual(new Set(heardB.filter((c) => c.kind === "created").map((c) => c.run_id)), new Set(many));
     await sql.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'");
     await eventually(() => {
       Promise.resolve().then(() => B.changes.publish({ run_id: "feed-2", kind: "changed" })).catch(() => {});

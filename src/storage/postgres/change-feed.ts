@@ -1,7 +1,8 @@
 /**
  * Changes between processes sharing one PostgreSQL database, on LISTEN/NOTIFY: channel `conductor_changes`,
- * payload `{"o": owner id, "r": run id, "k": "created" | "changed"}`. `publish` goes through the query helper, so
- * inside a transaction the notification is sent at commit (and not at all on a rollback). `start` listens on one
+ * payload `{"o": owner id, "c": [[run id, "created" | "changed"], ...]}`. `publish` queues a change; the changes
+ * of the next FLUSH_MS go out together in one notification (a run writes a few dozen timeline batches, and a
+ * notification is a transaction every listener reads), each run and kind once. `start` listens on one
  * dedicated connection (not from the pool: a LISTEN belongs to its session), delivers the other processes'
  * notifications, and reconnects with a short backoff when that connection drops.
  */
@@ -12,11 +13,14 @@ import type { PgDatabase } from "./pg-database.js";
 export const CHANGES_CHANNEL = "conductor_changes";
 
 const BACKOFF_MS = [100, 250, 500, 1000, 2000, 5000];
+/** How long changes wait to go out together. */
+const FLUSH_MS = 25;
+/** PostgreSQL's payload limit is 8000 bytes: a larger batch is split. */
+const MAX_PAYLOAD = 7000;
 
 interface Payload {
   o: string;
-  r: string;
-  k: RunChange["kind"];
+  c: Array<[run_id: string, kind: RunChange["kind"]]>;
 }
 
 export class PgChangeFeed implements ChangeFeed {
@@ -26,12 +30,42 @@ export class PgChangeFeed implements ChangeFeed {
   private failures = 0;
   private stopped = true;
   private listening: Promise<void> = Promise.resolve();
+  private readonly pending = new Map<string, RunChange>();
+  private flushTimer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
 
   constructor(private readonly db: PgDatabase, private readonly url: string, private readonly ownerId: string) {}
 
-  async publish(change: RunChange): Promise<void> {
-    const payload: Payload = { o: this.ownerId, r: change.run_id, k: change.kind };
-    await this.db.query("SELECT pg_notify($1, $2)", [CHANGES_CHANNEL, JSON.stringify(payload)]);
+  /** Queues a change for the next notification (within FLUSH_MS). */
+  publish(change: RunChange): void {
+    this.pending.set(`${change.kind} ${change.run_id}`, change);
+    this.flushTimer ??= setTimeout(() => {
+      this.flushTimer = undefined;
+      this.flushing = this.flush();
+    }, FLUSH_MS);
+  }
+
+  /** Sends what is queued now (also at stop). Errors are dropped: other processes miss a hint, not data. */
+  private async flush(): Promise<void> {
+    const changes = [...this.pending.values()];
+    this.pending.clear();
+    let batch: Payload["c"] = [];
+    let size = 0;
+    const send = async () => {
+      if (batch.length === 0) return;
+      const payload: Payload = { o: this.ownerId, c: batch };
+      batch = [];
+      size = 0;
+      await this.db.query("SELECT pg_notify($1, $2)", [CHANGES_CHANNEL, JSON.stringify(payload)]).catch(() => undefined);
+    };
+    for (const c of changes) {
+      const entry: [string, RunChange["kind"]] = [c.run_id, c.kind];
+      const bytes = Buffer.byteLength(JSON.stringify(entry)) + 1;
+      if (size + bytes > MAX_PAYLOAD) await send();
+      batch.push(entry);
+      size += bytes;
+    }
+    await send();
   }
 
   /** Starts delivering other processes' changes (`interest` is unused: PostgreSQL tells of every run). */
@@ -48,6 +82,12 @@ export class PgChangeFeed implements ChangeFeed {
   }
 
   async stop(): Promise<void> {
+    if (this.flushTimer) {
+      clearTimeout(this.flushTimer);
+      this.flushTimer = undefined;
+      this.flushing = this.flush();
+    }
+    await this.flushing;
     this.stopped = true;
     this.onChange = undefined;
     if (this.retry) clearTimeout(this.retry);
@@ -104,8 +144,11 @@ export class PgChangeFeed implements ChangeFeed {
     } catch {
       return;
     }
-    if (payload.o === this.ownerId || typeof payload.r !== "string") return;
-    if (payload.k !== "created" && payload.k !== "changed") return;
-    this.onChange({ run_id: payload.r, kind: payload.k });
+    if (payload.o === this.ownerId || !Array.isArray(payload.c)) return;
+    for (const entry of payload.c) {
+      if (!Array.isArray(entry)) continue;
+      const [run_id, kind] = entry;
+      if (typeof run_id === "string" && (kind === "created" || kind === "changed")) this.onChange?.({ run_id, kind });
+    }
   }
 }
