@@ -3,15 +3,12 @@
  * the plan_workflow prompt, and elicitation with a client that declares it.
  */
 import assert from "node:assert/strict";
-import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import {
   CallToolResultSchema, ElicitRequestSchema, LoggingMessageNotificationSchema, ResourceListChangedNotificationSchema,
   ResourceUpdatedNotificationSchema, type Progress,
 } from "@modelcontextprotocol/sdk/types.js";
-import { call, connect, SERVER, sqliteOnly, tempDir, type Connected } from "../helpers/server.js";
+import { call, connect, type Connected } from "../helpers/server.js";
 import { fiveTaskRequest, timeline, type Status } from "../helpers/workflow.js";
 
 describe("MCP features", () => {
@@ -100,17 +97,18 @@ describe("MCP features", () => {
   });
 });
 
-// sqliteOnly: starts the server itself with --db <tmp>/e.db (not through connect()), so under the Postgres pass it
-// would only test SQLite again.
-test("elicitation: with elicit, a client that declares it answers the pauses itself", { skip: sqliteOnly }, async () => {
+test("elicitation: with elicit, a client that declares it answers the pauses itself", async () => {
   const asked: string[] = [];
-  const client = new Client({ name: "eliciting", version: "0" }, { capabilities: { elicitation: { form: {} } } });
   let answer: { action: "accept" | "decline"; content?: Record<string, string> } = { action: "accept", content: { decision: "approve" } };
-  client.setRequestHandler(ElicitRequestSchema, async (req) => {
-    asked.push(req.params.message);
-    return answer;
+  const e = await connect({
+    clientName: "eliciting",
+    capabilities: { elicitation: { form: {} } },
+    prepare: (c) => c.setRequestHandler(ElicitRequestSchema, async (req) => {
+      asked.push(req.params.message);
+      return answer;
+    }),
   });
-  await client.connect(new StdioClientTransport({ command: process.execPath, args: [SERVER, "--db", path.join(tempDir(), "e.db")], stderr: "pipe" }));
+  const client = e.client;
   try {
     const done = await call<Status>(client, "start_workflow", fiveTaskRequest({ elicit: true }));
     assert.equal(done.status, "completed", "both pauses were answered by the user through elicitation");
@@ -126,6 +124,6 @@ test("elicitation: with elicit, a client that declares it answers the pauses its
     const finished = await call<Status>(client, "approve_interrupt", { run_id: waiting.run_id, decision: "reject" });
     assert.equal(finished.status, "cancelled");
   } finally {
-    await client.close();
+    await e.close();
   }
 });
