@@ -57,8 +57,10 @@ test("SIGKILL between supersteps: the run resumes on restart and finished branch
 
 test("SIGKILL before the run's first checkpoint: the next process starts it from its stored request", async () => {
   const first = await connectSampling(respond, [], { env: { CONDUCTOR_FAILPOINT_KILL_AFTER_CHECKPOINTS: "0" } });
-  await call(first.client, "start_workflow", fiveTaskRequest({ approvals: [], mode: "sequential", run_id: "killed-at-start", wait_seconds: 0 }));
+  // The process may die before it answers (the kill comes as the run's first checkpoint is written): wait for the exit.
+  void call(first.client, "start_workflow", fiveTaskRequest({ approvals: [], mode: "sequential", run_id: "killed-at-start", wait_seconds: 0 })).catch(() => undefined);
   await first.closed;
+  await first.client.close(); // over HTTP the unanswered call would otherwise wait out its 60 s timeout
   assert.deepEqual(executed(first.stats.perBranch), [], "nothing ran before the kill");
 
   const second = await connectSampling(respond, [], { dbPath: first.dbPath });
