@@ -46,7 +46,7 @@ export function recordWrites(db: Database.Database): { stop(): Footprint } {
         else if (r.table === "writes") groups.set(r.tx, [...(groups.get(r.tx) ?? []), r.bytes]);
         else (own[r.table] ??= []).push(r.bytes);
       }
-      const blobBytes = (own.conductor_checkpoint_blobs ?? []).reduce((a, b) => a + b, 0);
+      const blobBytes = [...(own.conductor_checkpoint_blobs ?? []), ...(own.conductor_checkpoint_entries ?? [])].reduce((a, b) => a + b, 0);
       const checkpointBytes = [...checkpoints, ...[...groups.values()].flat()].reduce((a, b) => a + b, 0) + blobBytes;
       return { checkpoints, writeGroups: [...groups.values()], own, transactions, checkpointBytes };
     },
@@ -64,7 +64,8 @@ export function checkpointBytes(db: Database.Database, runId: string): number {
   return (db.prepare(`SELECT
       (SELECT COALESCE(SUM(length(checkpoint) + length(metadata)), 0) FROM checkpoints WHERE thread_id = @id) +
       (SELECT COALESCE(SUM(length(value)), 0) FROM writes WHERE thread_id = @id) +
-      (SELECT COALESCE(SUM(length(value)), 0) FROM conductor_checkpoint_blobs WHERE thread_id = @id) AS b`).get({ id: runId }) as { b: number }).b;
+      (SELECT COALESCE(SUM(length(value)), 0) FROM conductor_checkpoint_blobs WHERE thread_id = @id) +
+      (SELECT COALESCE(SUM(length(value)), 0) FROM conductor_checkpoint_entries WHERE thread_id = @id) AS b`).get({ id: runId }) as { b: number }).b;
 }
 
 export function describeFootprint(f: Footprint): { rows: number; bytes: number; transactions: number } {

@@ -47,7 +47,10 @@ export function planWave(state: SchedulingView): WavePlan {
 }
 
 const PRIORITY_ORDER = { high: 0, normal: 1, low: 2 } as const;
+/** t2 before t10. One collator for every comparison: `localeCompare` with options builds one per call, and a
+ *  wave sorts every pending branch (the largest item of a 1,000-branch run's profile after checkpointing). */
+const BY_ID = new Intl.Collator("en", { numeric: true }).compare;
 
 function byPriorityThenId(a: Branch, b: Branch): number {
-  return PRIORITY_ORDER[a.priority] - PRIORITY_ORDER[b.priority] || a.branch_id.localeCompare(b.branch_id, "en", { numeric: true });
+  return PRIORITY_ORDER[a.priority] - PRIORITY_ORDER[b.priority] || BY_ID(a.branch_id, b.branch_id);
 }

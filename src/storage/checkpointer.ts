@@ -10,6 +10,7 @@ import type { RunnableConfig } from "@langchain/core/runnables";
 import type { Checkpoint, CheckpointMetadata } from "@langchain/langgraph-checkpoint";
 import type { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
 import { VERSIONS_KEY, VersionedSqliteSaver } from "./versioned-saver.js";
+import { ENTRIES_TYPE } from "./checkpoint-entries.js";
 import type { Statement } from "better-sqlite3";
 import type { Db } from "./database.js";
 
@@ -48,7 +49,7 @@ export function createCheckpointer(db: Db, env: NodeJS.ProcessEnv = process.env)
  */
 export function createCheckpointPruner(db: Db): (threadId: string) => number {
   // Prepared on first use: the saver creates its tables lazily, on its first checkpoint.
-  let stmts: { writes: Statement; checkpoints: Statement; blobs: Statement } | undefined;
+  let stmts: { writes: Statement; checkpoints: Statement; blobs: Statement; entries: Statement } | undefined;
   return (threadId) => {
     stmts ??= {
       writes: db.prepare(`DELETE FROM writes WHERE thread_id = @t AND checkpoint_id <
@@ -60,12 +61,17 @@ export function createCheckpointPruner(db: Db): (threadId: string) => number {
         SELECT 1 FROM checkpoints c, json_each(CAST(c.checkpoint AS TEXT), '$.channel_values.${VERSIONS_KEY}') j
         WHERE c.thread_id = @t AND c.checkpoint_ns = conductor_checkpoint_blobs.checkpoint_ns
           AND j.key = conductor_checkpoint_blobs.channel AND CAST(j.value AS TEXT) = conductor_checkpoint_blobs.version)`),
+      // Map entries no remaining manifest lists.
+      entries: db.prepare(`DELETE FROM conductor_checkpoint_entries WHERE thread_id = @t
+        AND (checkpoint_ns, channel, hash) NOT IN (SELECT b.checkpoint_ns, b.channel, j.value
+          FROM conductor_checkpoint_blobs b, json_each(CAST(b.value AS TEXT)) j WHERE b.thread_id = @t AND b.type = '${ENTRIES_TYPE}')`),
     };
-    const { writes, checkpoints, blobs } = stmts;
+    const { writes, checkpoints, blobs, entries } = stmts;
     return db.transaction(() => {
       writes.run({ t: threadId });
       const pruned = checkpoints.run({ t: threadId }).changes;
       blobs.run({ t: threadId });
+      entries.run({ t: threadId });
       return pruned;
     }).immediate();
   };

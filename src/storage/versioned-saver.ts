@@ -4,12 +4,14 @@
  * channel value once per version in `conductor_checkpoint_blobs` (the scheme of LangGraph's own Postgres
  * saver) and keeps only a channel -> version map in the checkpoint row; reads put the values back before
  * LangGraph sees them. Values are written before the row that refers to them, so a crash between the two
- * leaves at most an unreferenced blob.
+ * leaves at most an unreferenced blob. A map-shaped value (one entry per branch) is stored entry by entry
+ * (checkpoint-entries.ts), so a new version of it costs what changed, not its whole size.
  */
 import type { RunnableConfig } from "@langchain/core/runnables";
 import type { Checkpoint, CheckpointListOptions, CheckpointMetadata, CheckpointTuple } from "@langchain/langgraph-checkpoint";
 import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
 import type { Statement } from "better-sqlite3";
+import { CheckpointEntries, ENTRIES_TYPE, isEntryMap } from "./checkpoint-entries.js";
 
 /** The key, inside a stored checkpoint's channel_values, of its channel -> version map. */
 export const VERSIONS_KEY = "__conductor_channel_versions__";
@@ -23,6 +25,7 @@ interface BlobStatements {
 
 export class VersionedSqliteSaver extends SqliteSaver {
   private blobs: BlobStatements | undefined;
+  private entries: CheckpointEntries | undefined;
 
   protected override setup(): void {
     super.setup();
@@ -36,6 +39,7 @@ export class VersionedSqliteSaver extends SqliteSaver {
       get: this.db.prepare("SELECT type, value FROM conductor_checkpoint_blobs WHERE thread_id = ? AND checkpoint_ns = ? AND channel = ? AND version = ?"),
       deleteThread: this.db.prepare("DELETE FROM conductor_checkpoint_blobs WHERE thread_id = ?"),
     };
+    this.entries = new CheckpointEntries(this.db, this.serde);
   }
 
   override async put(config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata): Promise<RunnableConfig> {
@@ -52,7 +56,7 @@ export class VersionedSqliteSaver extends SqliteSaver {
       }
       versions[channel] = String(version);
       if (this.blobs!.has.get(thread, ns, channel, versions[channel])) continue; // unchanged since a stored version
-      const [type, bytes] = await this.serde.dumpsTyped(value);
+      const [type, bytes] = isEntryMap(value) ? await this.entries!.split(thread, ns, channel, value) : await this.serde.dumpsTyped(value);
       this.blobs!.insert.run(thread, ns, channel, versions[channel], type, bytes);
     }
     return super.put(config, { ...checkpoint, channel_values: { ...inline, [VERSIONS_KEY]: versions } }, metadata);
@@ -71,6 +75,7 @@ export class VersionedSqliteSaver extends SqliteSaver {
     await super.deleteThread(threadId);
     this.setup();
     this.blobs!.deleteThread.run(threadId);
+    this.entries!.deleteThread(threadId);
   }
 
   /** Puts the channel values back into a checkpoint read from its row. */
@@ -84,7 +89,9 @@ export class VersionedSqliteSaver extends SqliteSaver {
     for (const [channel, version] of Object.entries(versions)) {
       const row = this.blobs!.get.get(thread, ns, channel, version) as { type: string; value: Uint8Array } | undefined;
       if (!row) throw new Error(`checkpoint ${tuple.config.configurable?.checkpoint_id} of ${thread} refers to a missing value: ${channel} version ${version}`);
-      values[channel] = await this.serde.loadsTyped(row.type, row.value);
+      values[channel] = row.type === ENTRIES_TYPE
+        ? await this.entries!.join(thread, ns, channel, row.value)
+        : await this.serde.loadsTyped(row.type, row.value);
     }
     return tuple;
   }

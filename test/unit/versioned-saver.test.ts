@@ -62,4 +62,40 @@ describe("VersionedSqliteSaver", () => {
     await saver.deleteThread("d");
     assert.equal((db.prepare("SELECT COUNT(*) AS n FROM conductor_checkpoint_blobs WHERE thread_id = 'd'").get() as { n: number }).n, 0);
   });
+
+  test("a map channel is stored entry by entry: a step that changes one entry writes one entry", async () => {
+    const db = openDatabase(":memory:");
+    const saver = new VersionedSqliteSaver(db);
+    const S = Annotation.Root({
+      branches: Annotation<Record<string, { id: string; status: string }>>({ reducer: (a, b) => ({ ...a, ...b }), default: () => ({}) }),
+    });
+    const ids = Array.from({ length: 40 }, (_, i) => `b${i}`);
+    const graph = new StateGraph(S)
+      .addNode("fill", () => ({ branches: Object.fromEntries(ids.map((id) => [id, { id, status: "pending" }])) }))
+      .addNode("one", () => ({ branches: { b1: { id: "b1", status: "done" } } }))
+      .addNode("two", () => ({ branches: { b2: { id: "b2", status: "done" } } }))
+      .addEdge(START, "fill").addEdge("fill", "one").addEdge("one", "two").addEdge("two", END)
+      .compile({ checkpointer: saver });
+    const config = { configurable: { thread_id: "m" } };
+    await graph.invoke({}, config);
+    const entries = () => (db.prepare("SELECT COUNT(*) AS n FROM conductor_checkpoint_entries WHERE thread_id = 'm'").get() as { n: number }).n;
+    assert.equal(entries(), 42, "40 entries once, then one per step that changed one");
+    const state = await graph.getState(config);
+    assert.deepEqual(state.values.branches.b1, { id: "b1", status: "done" });
+    assert.deepEqual(state.values.branches.b2, { id: "b2", status: "done" });
+    assert.deepEqual(state.values.branches.b3, { id: "b3", status: "pending" });
+    assert.equal(Object.keys(state.values.branches).length, 40);
+    const history: string[] = [];
+    for await (const h of graph.getStateHistory(config)) history.push(h.values.branches?.b1?.status ?? "-");
+    assert.deepEqual(history.slice(0, 3), ["done", "done", "pending"], "older versions read back as they were");
+
+    createCheckpointPruner(db)("m");
+    assert.equal(entries(), 40, "pruning keeps the entries the last checkpoint lists");
+    assert.equal(Object.keys((await graph.getState(config)).values.branches).length, 40);
+
+    db.prepare("DELETE FROM conductor_checkpoint_entries WHERE thread_id = 'm' AND hash IN (SELECT hash FROM conductor_checkpoint_entries WHERE thread_id = 'm' LIMIT 1)").run();
+    await assert.rejects(new VersionedSqliteSaver(db).getTuple(config), /refers to a missing entry: branches\[/);
+    await saver.deleteThread("m");
+    assert.equal(entries(), 0);
+  });
 });
