@@ -13,25 +13,30 @@ import type { Database, Statement } from "better-sqlite3";
 export const ENTRIES_TYPE = "conductor/entries";
 /** Smaller maps are stored whole: a manifest would not save anything. */
 const MIN_ENTRIES = 16;
+/** base64url characters of an entry's SHA-256 kept as its key: 66 bits, unique among a thread's entries. */
+const HASH_CHARS = 11;
+/** Places (thread, namespace, channel) whose stored entries are remembered; past this the memory starts over. */
+const PLACES_CACHED = 3000;
 
-/** A plain object of MIN_ENTRIES or more object values. */
-export function isEntryMap(value: unknown): value is Record<string, object> {
+/** A plain object of MIN_ENTRIES or more values, objects (checked on the first MIN_ENTRIES: it runs at every
+ *  checkpoint, so it does not walk a large map; split copes with other values). */
+export function isEntryMap(value: unknown): value is Record<string, unknown> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
   const proto = Object.getPrototypeOf(value) as unknown;
   if (proto !== Object.prototype && proto !== null) return false;
-  const values = Object.values(value as Record<string, unknown>);
-  return values.length >= MIN_ENTRIES && values.every((v) => typeof v === "object" && v !== null);
-}
-
-interface Stored {
-  where: string;
-  hash: string;
+  let seen = 0;
+  for (const key in value) {
+    const v = (value as Record<string, unknown>)[key];
+    if (typeof v !== "object" || v === null) return false;
+    if (++seen >= MIN_ENTRIES) return true;
+  }
+  return false;
 }
 
 export class CheckpointEntries {
   private readonly stmts: { insert: Statement; all: Statement; deleteThread: Statement };
-  /** Entry object -> where it is stored already (thread, namespace, channel) and its hash. */
-  private readonly stored = new WeakMap<object, Stored>();
+  /** Per place (thread, namespace, channel): entry object -> the hash it is stored under there. */
+  private readonly stored = new Map<string, WeakMap<object, string>>();
 
   constructor(db: Database, private readonly serde: SerializerProtocol) {
     db.exec(`CREATE TABLE IF NOT EXISTS conductor_checkpoint_entries (
@@ -45,38 +50,50 @@ export class CheckpointEntries {
   }
 
   /** Stores the entries not stored yet and returns the manifest, as the blob to store for this version. */
-  async split(thread: string, ns: string, channel: string, map: Record<string, object>): Promise<[string, Uint8Array]> {
-    const where = `${thread}\u0000${ns}\u0000${channel}`;
-    const manifest: Record<string, string> = {};
-    for (const [key, entry] of Object.entries(map)) {
-      let known = this.stored.get(entry);
-      if (known?.where !== where) {
+  async split(thread: string, ns: string, channel: string, map: Record<string, unknown>): Promise<[string, Uint8Array]> {
+    const known = this.place(thread, ns, channel);
+    // The manifest's JSON is written directly: at every checkpoint that changed the map, for every entry.
+    const parts: string[] = [];
+    for (const key in map) {
+      const entry = map[key];
+      let hash = typeof entry === "object" && entry !== null ? known.get(entry) : undefined;
+      if (hash === undefined) {
         const [type, bytes] = await this.serde.dumpsTyped(entry);
-        const hash = createHash("sha256").update(type).update("\u0000").update(bytes).digest("base64url").slice(0, 22);
+        hash = createHash("sha256").update(type).update("\u0000").update(bytes).digest("base64url").slice(0, HASH_CHARS);
         this.stmts.insert.run(thread, ns, channel, hash, type, bytes);
-        known = { where, hash };
-        this.stored.set(entry, known);
+        if (typeof entry === "object" && entry !== null) known.set(entry, hash);
       }
-      manifest[key] = known.hash;
+      parts.push(`${JSON.stringify(key)}:"${hash}"`);
     }
-    return [ENTRIES_TYPE, new TextEncoder().encode(JSON.stringify(manifest))];
+    return [ENTRIES_TYPE, Buffer.from(`{${parts.join(",")}}`)];
+  }
+
+  private place(thread: string, ns: string, channel: string): WeakMap<object, string> {
+    const where = `${thread}\u0000${ns}\u0000${channel}`;
+    let known = this.stored.get(where);
+    if (!known) {
+      if (this.stored.size >= PLACES_CACHED) this.stored.clear();
+      known = new WeakMap();
+      this.stored.set(where, known);
+    }
+    return known;
   }
 
   /** The map a manifest describes. Throws when an entry is missing. */
   async join(thread: string, ns: string, channel: string, manifestBytes: Uint8Array): Promise<Record<string, unknown>> {
     const manifest = JSON.parse(new TextDecoder().decode(manifestBytes)) as Record<string, string>;
     const rows = new Map((this.stmts.all.all(thread, ns, channel) as Array<{ hash: string; type: string; value: Uint8Array }>).map((r) => [r.hash, r]));
-    const where = `${thread}\u0000${ns}\u0000${channel}`;
-    const loaded = new Map<string, object>();
+    const known = this.place(thread, ns, channel);
+    const loaded = new Map<string, unknown>();
     const map: Record<string, unknown> = {};
     for (const [key, hash] of Object.entries(manifest)) {
       let entry = loaded.get(hash);
-      if (!entry) {
+      if (entry === undefined) {
         const row = rows.get(hash);
         if (!row) throw new Error(`a checkpoint of ${thread} refers to a missing entry: ${channel}[${key}]`);
-        entry = (await this.serde.loadsTyped(row.type, row.value)) as object;
+        entry = await this.serde.loadsTyped(row.type, row.value);
         loaded.set(hash, entry);
-        this.stored.set(entry, { where, hash });
+        if (typeof entry === "object" && entry !== null) known.set(entry, hash);
       }
       map[key] = entry;
     }
