@@ -25,11 +25,14 @@ export interface Footprint {
 export function recordWrites(db: Database.Database): { stop(): Footprint } {
   let transactions = 0;
   const rows: Array<{ tx: number; table: string; bytes: number }> = [];
-  const statementProto = Object.getPrototypeOf(db.prepare("SELECT 1")) as { run: (...args: unknown[]) => unknown };
+  const probe = db.prepare("SELECT 1") as unknown as { database: Database.Database };
+  const statementProto = Object.getPrototypeOf(probe) as { run: (...args: unknown[]) => unknown };
+  // The connection itself: the saver's handle may be a wrapper (src/storage/statement-cache.ts).
+  const connection = probe.database;
   const originalRun = statementProto.run;
   statementProto.run = function (this: { database: Database.Database; source: string }, ...args: unknown[]) {
-    if (this.database === db) {
-      if (!db.inTransaction) transactions++;
+    if (this.database === connection) {
+      if (!connection.inTransaction) transactions++;
       const table = /^\s*INSERT\s+(?:OR\s+\w+\s+)?INTO\s+(\w+)/i.exec(this.source)?.[1];
       if (table) rows.push({ tx: transactions, table, bytes: argBytes(args) });
     }

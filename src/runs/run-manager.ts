@@ -20,6 +20,7 @@ import { buildRunStatus, pendingInterrupts, type PendingInterrupt, type RunStatu
 import { prepareRun, type RequestLimits, type StartWorkflowArgs } from "./start-request.js";
 import { planResume, type Answer } from "./resume-plan.js";
 import { RunSlots } from "./run-slots.js";
+import { TimelineBatcher } from "./timeline-batcher.js";
 
 export interface RunManagerDeps {
   runs: RunStorage;
@@ -67,8 +68,11 @@ export class RunManager {
   /** Set by shutdown: an invocation failing from here on failed because the process is going away. */
   private closing = false;
 
+  private readonly batcher: TimelineBatcher;
+
   constructor(private readonly deps: RunManagerDeps) {
     this.slots = new RunSlots(deps.maxConcurrentRuns);
+    this.batcher = new TimelineBatcher(deps.timeline, (runId) => this.changed(runId));
   }
 
   /** The graph needs the manager (for recording events), so it is attached after construction. */
@@ -77,8 +81,9 @@ export class RunManager {
     return this;
   }
 
-  async recordEvents(runId: string, events: NewTimelineEvent[]): Promise<void> {
-    if ((await this.deps.timeline.append(runId, events)) > 0) this.changed(runId);
+  /** Stores timeline events (gathered with the run's others of this turn: timeline-batcher.ts) and tells subscribers. */
+  recordEvents(runId: string, events: NewTimelineEvent[]): Promise<void> {
+    return this.batcher.record(runId, events);
   }
 
   /** Tells this process's subscribers, and the other processes', that a run changed. */

@@ -33,6 +33,13 @@ export function isEntryMap(value: unknown): value is Record<string, unknown> {
   return false;
 }
 
+/** What a checkpoint's put will write in one transaction, and what to remember once it is committed. */
+export interface PendingWrites {
+  entries: unknown[][];
+  blobs: unknown[][];
+  committed: Array<() => void>;
+}
+
 export class CheckpointEntries {
   private readonly stmts: { insert: Statement; all: Statement; deleteThread: Statement };
   /** Per place (thread, namespace, channel): entry object -> the hash it is stored under there. */
@@ -49,8 +56,8 @@ export class CheckpointEntries {
     };
   }
 
-  /** Stores the entries not stored yet and returns the manifest, as the blob to store for this version. */
-  async split(thread: string, ns: string, channel: string, map: Record<string, unknown>): Promise<[string, Uint8Array]> {
+  /** The manifest of a map, as the blob to store for this version; the entries not stored yet go to `pending`. */
+  async split(thread: string, ns: string, channel: string, map: Record<string, unknown>, pending: PendingWrites): Promise<[string, Uint8Array]> {
     const known = this.place(thread, ns, channel);
     // The manifest's JSON is written directly: at every checkpoint that changed the map, for every entry.
     const parts: string[] = [];
@@ -59,13 +66,19 @@ export class CheckpointEntries {
       let hash = typeof entry === "object" && entry !== null ? known.get(entry) : undefined;
       if (hash === undefined) {
         const [type, bytes] = await this.serde.dumpsTyped(entry);
-        hash = createHash("sha256").update(type).update("\u0000").update(bytes).digest("base64url").slice(0, HASH_CHARS);
-        this.stmts.insert.run(thread, ns, channel, hash, type, bytes);
-        if (typeof entry === "object" && entry !== null) known.set(entry, hash);
+        const stored = createHash("sha256").update(type).update("\u0000").update(bytes).digest("base64url").slice(0, HASH_CHARS);
+        pending.entries.push([thread, ns, channel, stored, type, bytes]);
+        if (typeof entry === "object" && entry !== null) pending.committed.push(() => known.set(entry, stored));
+        hash = stored;
       }
       parts.push(`${JSON.stringify(key)}:"${hash}"`);
     }
     return [ENTRIES_TYPE, Buffer.from(`{${parts.join(",")}}`)];
+  }
+
+  /** Inserts entries `split` collected (inside the caller's transaction). */
+  insert(rows: unknown[][]): void {
+    for (const row of rows) this.stmts.insert.run(...row);
   }
 
   private place(thread: string, ns: string, channel: string): WeakMap<object, string> {

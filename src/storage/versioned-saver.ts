@@ -8,10 +8,11 @@
  * (checkpoint-entries.ts), so a new version of it costs what changed, not its whole size.
  */
 import type { RunnableConfig } from "@langchain/core/runnables";
-import type { Checkpoint, CheckpointListOptions, CheckpointMetadata, CheckpointTuple } from "@langchain/langgraph-checkpoint";
+import type { Checkpoint, CheckpointListOptions, CheckpointMetadata, CheckpointTuple, SerializerProtocol } from "@langchain/langgraph-checkpoint";
 import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
-import type { Statement } from "better-sqlite3";
-import { CheckpointEntries, ENTRIES_TYPE, isEntryMap } from "./checkpoint-entries.js";
+import type { Database, Statement } from "better-sqlite3";
+import { CheckpointEntries, ENTRIES_TYPE, isEntryMap, type PendingWrites } from "./checkpoint-entries.js";
+import { withStatementCache } from "./statement-cache.js";
 
 /** The key, inside a stored checkpoint's channel_values, of its channel -> version map. */
 export const VERSIONS_KEY = "__conductor_channel_versions__";
@@ -26,6 +27,10 @@ interface BlobStatements {
 export class VersionedSqliteSaver extends SqliteSaver {
   private blobs: BlobStatements | undefined;
   private entries: CheckpointEntries | undefined;
+
+  constructor(db: Database, serde?: SerializerProtocol) {
+    super(withStatementCache(db), serde);
+  }
 
   protected override setup(): void {
     super.setup();
@@ -48,6 +53,7 @@ export class VersionedSqliteSaver extends SqliteSaver {
     const ns = String(config.configurable?.checkpoint_ns ?? "");
     const inline: Record<string, unknown> = {};
     const versions: Record<string, string> = {};
+    const pending: PendingWrites = { entries: [], blobs: [], committed: [] };
     for (const [channel, value] of Object.entries(checkpoint.channel_values)) {
       const version = checkpoint.channel_versions[channel];
       if (version === undefined) {
@@ -56,8 +62,16 @@ export class VersionedSqliteSaver extends SqliteSaver {
       }
       versions[channel] = String(version);
       if (this.blobs!.has.get(thread, ns, channel, versions[channel])) continue; // unchanged since a stored version
-      const [type, bytes] = isEntryMap(value) ? await this.entries!.split(thread, ns, channel, value) : await this.serde.dumpsTyped(value);
-      this.blobs!.insert.run(thread, ns, channel, versions[channel], type, bytes);
+      const [type, bytes] = isEntryMap(value) ? await this.entries!.split(thread, ns, channel, value, pending) : await this.serde.dumpsTyped(value);
+      pending.blobs.push([thread, ns, channel, versions[channel], type, bytes]);
+    }
+    // One transaction for what the checkpoint row will refer to (entries, then values), committed before that row.
+    if (pending.blobs.length > 0) {
+      this.db.transaction(() => {
+        this.entries!.insert(pending.entries);
+        for (const row of pending.blobs) this.blobs!.insert.run(...row);
+      })();
+      for (const remember of pending.committed) remember();
     }
     return super.put(config, { ...checkpoint, channel_values: { ...inline, [VERSIONS_KEY]: versions } }, metadata);
   }
