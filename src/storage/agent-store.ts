@@ -5,6 +5,7 @@
 import type { AgentSpecification } from "../agents/specification.js";
 import type { Db } from "./database.js";
 import type { AgentStorage, NewAgent } from "./storage.js";
+import { toAgentRecord, type RawAgent } from "./rows.js";
 
 export interface AgentRecord {
   agent_id: string;
@@ -19,11 +20,6 @@ export interface AgentRecord {
   status: "active" | "retired";
   created_at: string;
   last_used_at: string;
-}
-
-interface RawAgent extends Omit<AgentRecord, "specification" | "standalone"> {
-  specification_json: string;
-  standalone: number;
 }
 
 export class AgentStore implements AgentStorage {
@@ -60,13 +56,13 @@ export class AgentStore implements AgentStorage {
 
   get(agentId: string): AgentRecord | undefined {
     const raw = this.stmts.get.get(agentId) as RawAgent | undefined;
-    return raw && toRecord(raw);
+    return raw && toAgentRecord(raw);
   }
 
   /** Every active agent, or those of one principal. */
   active(principal?: string): AgentRecord[] {
     const rows = principal === undefined ? this.stmts.active.all() : this.stmts.activeOf.all(principal);
-    return (rows as RawAgent[]).map(toRecord);
+    return (rows as RawAgent[]).map(toAgentRecord);
   }
 
   activeOfRun(runId: string): string[] {
@@ -86,12 +82,4 @@ export class AgentStore implements AgentStorage {
   idleSince(before: Date): string[] {
     return (this.stmts.idle.all(before.toISOString()) as Array<{ agent_id: string }>).map((r) => r.agent_id);
   }
-}
-
-function toRecord(raw: RawAgent): AgentRecord {
-  return {
-    agent_id: raw.agent_id, principal: raw.principal, agent_type: raw.agent_type, run_id: raw.run_id, task_id: raw.task_id, standalone: raw.standalone === 1,
-    specification: JSON.parse(raw.specification_json) as AgentSpecification,
-    status: raw.status, created_at: raw.created_at, last_used_at: raw.last_used_at,
-  };
 }

@@ -4,6 +4,7 @@
  */
 import type { Db } from "./database.js";
 import type { RunStorage } from "./storage.js";
+import { toRunRow, type RawRunRow } from "./rows.js";
 
 export const RUN_STATUSES = ["running", "interrupted", "completed", "failed", "cancelled"] as const;
 export type RunStatusName = (typeof RUN_STATUSES)[number];
@@ -19,20 +20,6 @@ export interface RunRow<Options = unknown, Result = unknown> {
   workflow_mode: string | null;
   executor: string;
   result: Result | null;
-  error: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-interface RawRunRow {
-  run_id: string;
-  principal: string;
-  status: RunStatusName;
-  objective: string;
-  options_json: string;
-  workflow_mode: string | null;
-  executor: string;
-  result_json: string | null;
   error: string | null;
   created_at: string;
   updated_at: string;
@@ -103,20 +90,7 @@ export class RunStore implements RunStorage {
 
   get<Options, Result>(runId: string): RunRow<Options, Result> | undefined {
     const raw = this.stmts.get.get(runId) as RawRunRow | undefined;
-    if (!raw) return undefined;
-    return {
-      run_id: raw.run_id,
-      principal: raw.principal,
-      status: raw.status,
-      objective: raw.objective,
-      options: JSON.parse(raw.options_json) as Options,
-      workflow_mode: raw.workflow_mode,
-      executor: raw.executor,
-      result: raw.result_json ? (JSON.parse(raw.result_json) as Result) : null,
-      error: raw.error,
-      created_at: raw.created_at,
-      updated_at: raw.updated_at,
-    };
+    return raw && toRunRow<Options, Result>(raw);
   }
 
   /** The principal's runs, newest first. */

@@ -5,7 +5,7 @@
  * (`*-store.ts` for SQLite, `postgres/*-store.ts` for PostgreSQL) and the same suites test both.
  */
 import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
-import type { AgentSpecification, AgentTemplate } from "../agents/specification.js";
+import type { AgentTemplate } from "../agents/specification.js";
 import type { AgentRecord } from "./agent-store.js";
 import type { BranchFindings } from "./branch-result-store.js";
 import type { LeaseOwner } from "./run-leases.js";
@@ -52,15 +52,8 @@ export interface LeaseStorage {
   claimOrphans(now?: number): Awaitable<string[]>;
 }
 
-export interface NewAgent {
-  agent_id: string;
-  principal: string;
-  agent_type: string;
-  run_id: string | null;
-  task_id: string | null;
-  standalone: boolean;
-  specification: AgentSpecification;
-}
+/** An agent to record: its record without what the store sets. */
+export type NewAgent = Omit<AgentRecord, "status" | "created_at" | "last_used_at">;
 
 export interface AgentStorage {
   /** Inserts agents whose ids are new and counts each creation on its template, atomically; returns the

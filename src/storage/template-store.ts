@@ -5,18 +5,7 @@
 import type { AgentTemplate, Resources, TemplateDefinition } from "../agents/specification.js";
 import type { Db } from "./database.js";
 import type { TemplateStorage } from "./storage.js";
-
-interface RawTemplate {
-  agent_type: string;
-  version: number;
-  definition_json: string;
-  builtin: number;
-  creation_count: number;
-  runs: number;
-  successes: number;
-  mean_quality: number | null;
-  mean_seconds: number | null;
-}
+import { toHistoryEntry, toTemplate, type RawTemplate } from "./rows.js";
 
 export interface Outcome {
   agent_type: string;
@@ -74,17 +63,7 @@ export class TemplateStore implements TemplateStorage {
 
   /** The built-in templates and the principal's own. */
   all(principal: string): AgentTemplate[] {
-    return (this.stmts.all.all(principal) as RawTemplate[]).map((r) => ({
-      ...(JSON.parse(r.definition_json) as StoredDefinition),
-      version: r.version,
-      builtin: r.builtin === 1,
-      creation_count: r.creation_count,
-      runs: r.runs,
-      successes: r.successes,
-      success_rate: r.runs === 0 ? 1 : Math.round((r.successes / r.runs) * 1e4) / 1e4,
-      mean_quality: r.mean_quality === null ? null : Math.round(r.mean_quality * 1e4) / 1e4,
-      mean_seconds: r.mean_seconds === null ? null : Math.round(r.mean_seconds * 1e4) / 1e4,
-    }));
+    return (this.stmts.all.all(principal) as RawTemplate[]).map(toTemplate);
   }
 
   /** A built-in or one of the principal's templates. */
@@ -121,6 +100,6 @@ export class TemplateStore implements TemplateStorage {
 
   /** The principal's latest runs of a template's agents. */
   history(principal: string, agentType: string, limit = 20): Array<Record<string, unknown>> {
-    return (this.stmts.history.all(agentType, principal, limit) as Array<Record<string, unknown>>).map((r) => ({ ...r, success: r.success === 1 }));
+    return (this.stmts.history.all(agentType, principal, limit) as Array<Record<string, unknown>>).map(toHistoryEntry);
   }
 }

@@ -5,6 +5,7 @@
  */
 import type { Db } from "./database.js";
 import type { TimelineStorage } from "./storage.js";
+import { toEvent, type RawEvent } from "./rows.js";
 
 export const TIMELINE_EVENTS = [
   "run_started", "mode_selected", "agent_generated", "node_started", "node_completed",
@@ -30,15 +31,6 @@ export interface NewTimelineEvent {
   node?: string;
   branch_id?: string;
   data?: Record<string, unknown>;
-}
-
-interface RawEvent {
-  seq: number;
-  timestamp: string;
-  event: TimelineEventName;
-  node: string | null;
-  branch_id: string | null;
-  data: string | null;
 }
 
 export class TimelineStore implements TimelineStorage {
@@ -98,12 +90,4 @@ export class TimelineStore implements TimelineStorage {
     const row = (event === undefined ? this.stmts.total.get(runId) : this.stmts.totalByEvent.get(runId, event)) as { n: number };
     return row.n;
   }
-}
-
-function toEvent(raw: RawEvent): TimelineEvent {
-  const e: TimelineEvent = { seq: raw.seq, timestamp: raw.timestamp, event: raw.event };
-  if (raw.node !== null) e.node = raw.node;
-  if (raw.branch_id !== null) e.branch_id = raw.branch_id;
-  if (raw.data !== null) e.data = JSON.parse(raw.data) as Record<string, unknown>;
-  return e;
 }

@@ -19,30 +19,17 @@ import { HISTORY_KEPT, type Outcome, type StoredDefinition } from "../../src/sto
 import type { NewTimelineEvent } from "../../src/storage/timeline-store.js";
 import { PgChangeFeed } from "../../src/storage/postgres/change-feed.js";
 import { openPostgresStorage } from "../../src/storage/postgres/open.js";
+import { freshDatabase as newDatabase, POSTGRES_URL, SKIP_POSTGRES, type FreshDatabase } from "../helpers/postgres.js";
 
-const SERVER_URL = process.env.CONDUCTOR_TEST_POSTGRES_URL;
-const skip = SERVER_URL ? false : "CONDUCTOR_TEST_POSTGRES_URL is not set: no PostgreSQL to test against";
+const SERVER_URL = POSTGRES_URL;
+const skip = SKIP_POSTGRES;
 const LEASE_MS = 30_000;
 
-/** The server URL with another database name (works for socket URLs like postgres://u@/db?host=/tmp too). */
-const withDatabase = (url: string, name: string) => url.replace(/^(postgres(?:ql)?:\/\/[^/?#]*)(\/[^?#]*)?/i, `$1/${name}`);
-
-async function onServer<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: SERVER_URL });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-const created: string[] = [];
+const created: FreshDatabase[] = [];
 async function freshDatabase(): Promise<string> {
-  const name = `conductor_unit_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
-  await onServer((c) => c.query(`CREATE DATABASE ${name}`));
-  created.push(name);
-  return withDatabase(SERVER_URL!, name);
+  const db = await newDatabase("conductor_unit");
+  created.push(db);
+  return db.url;
 }
 
 let url = "";
@@ -70,7 +57,7 @@ after(async () => {
   if (!SERVER_URL) return;
   for (const s of opened) await s.close();
   await sql?.end();
-  for (const name of created) await onServer((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+  for (const db of created) await db.drop();
 });
 
 const newRun = (run_id: string, principal = "a", overrides: Partial<NewRun<unknown>> = {}): NewRun<unknown> => ({

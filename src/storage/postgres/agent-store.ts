@@ -3,14 +3,10 @@
  * and whether they are active. Recording agents inserts the new ids and counts each creation on its template in
  * one transaction, so a replayed generation neither duplicates an agent nor counts it twice.
  */
-import type { AgentSpecification } from "../../agents/specification.js";
 import type { AgentRecord } from "../agent-store.js";
 import type { AgentStorage, NewAgent } from "../storage.js";
 import type { PgDatabase } from "./pg-database.js";
-
-interface RawAgent extends Omit<AgentRecord, "specification"> {
-  specification_json: string;
-}
+import { toAgentRecord, type RawAgent } from "../rows.js";
 
 const COLUMNS = "agent_id, principal, agent_type, run_id, task_id, standalone, specification_json, status, created_at, last_used_at";
 
@@ -36,14 +32,14 @@ export class PgAgentStore implements AgentStorage {
       }
       const ids = agents.map((a) => a.agent_id);
       const rows = await this.db.rows<RawAgent>(`SELECT ${COLUMNS} FROM conductor_agents WHERE agent_id = ANY($1::text[])`, [ids]);
-      const byId = new Map(rows.map((r) => [r.agent_id, toRecord(r)]));
+      const byId = new Map(rows.map((r) => [r.agent_id, toAgentRecord(r)]));
       return ids.map((id) => byId.get(id)!);
     });
   }
 
   async get(agentId: string): Promise<AgentRecord | undefined> {
     const [raw] = await this.db.rows<RawAgent>(`SELECT ${COLUMNS} FROM conductor_agents WHERE agent_id = $1`, [agentId]);
-    return raw && toRecord(raw);
+    return raw && toAgentRecord(raw);
   }
 
   /** Every active agent, or those of one principal. */
@@ -52,7 +48,7 @@ export class PgAgentStore implements AgentStorage {
       ? await this.db.rows<RawAgent>(`SELECT ${COLUMNS} FROM conductor_agents WHERE status = 'active' ORDER BY created_at, agent_id`)
       : await this.db.rows<RawAgent>(`SELECT ${COLUMNS} FROM conductor_agents WHERE status = 'active' AND principal = $1
         ORDER BY created_at, agent_id`, [principal]);
-    return rows.map(toRecord);
+    return rows.map(toAgentRecord);
   }
 
   async activeOfRun(runId: string): Promise<string[]> {
@@ -82,12 +78,4 @@ export class PgAgentStore implements AgentStorage {
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function toRecord(raw: RawAgent): AgentRecord {
-  return {
-    agent_id: raw.agent_id, principal: raw.principal, agent_type: raw.agent_type, run_id: raw.run_id, task_id: raw.task_id, standalone: raw.standalone,
-    specification: JSON.parse(raw.specification_json) as AgentSpecification,
-    status: raw.status, created_at: raw.created_at, last_used_at: raw.last_used_at,
-  };
 }

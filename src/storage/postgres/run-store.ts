@@ -3,22 +3,9 @@
  * texts, kept here so that checkpoints stay small. Same results and ordering as the SQLite store (../run-store.ts).
  */
 import type { NewRun, RunRow, RunStatusName, RunSummary } from "../run-store.js";
+import { toRunRow, type RawRunRow } from "../rows.js";
 import type { RunStorage } from "../storage.js";
 import type { PgDatabase } from "./pg-database.js";
-
-interface RawRunRow {
-  run_id: string;
-  principal: string;
-  status: RunStatusName;
-  objective: string;
-  options_json: string;
-  workflow_mode: string | null;
-  executor: string;
-  result_json: string | null;
-  error: string | null;
-  created_at: string;
-  updated_at: string;
-}
 
 /** Runs whose principal is cached (it never changes); past this the cache starts over. */
 const PRINCIPAL_CACHE = 10_000;
@@ -48,20 +35,7 @@ export class PgRunStore implements RunStorage {
   async get<Options, Result>(runId: string): Promise<RunRow<Options, Result> | undefined> {
     const [raw] = await this.db.rows<RawRunRow>(`SELECT run_id, principal, status, objective, options_json, workflow_mode,
       executor, result_json, error, created_at, updated_at FROM conductor_runs WHERE run_id = $1`, [runId]);
-    if (!raw) return undefined;
-    return {
-      run_id: raw.run_id,
-      principal: raw.principal,
-      status: raw.status,
-      objective: raw.objective,
-      options: JSON.parse(raw.options_json) as Options,
-      workflow_mode: raw.workflow_mode,
-      executor: raw.executor,
-      result: raw.result_json ? (JSON.parse(raw.result_json) as Result) : null,
-      error: raw.error,
-      created_at: raw.created_at,
-      updated_at: raw.updated_at,
-    };
+    return raw && toRunRow<Options, Result>(raw);
   }
 
   /** The principal's runs, newest first. */

@@ -8,19 +8,7 @@ import type { AgentTemplate } from "../../agents/specification.js";
 import { HISTORY_KEPT, type Outcome, type StoredDefinition } from "../template-store.js";
 import type { TemplateStorage } from "../storage.js";
 import type { PgDatabase } from "./pg-database.js";
-
-interface RawTemplate {
-  version: number;
-  definition_json: string;
-  builtin: boolean;
-  creation_count: number;
-  runs: number;
-  successes: number;
-  mean_quality: number | null;
-  mean_seconds: number | null;
-}
-
-const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
+import { toHistoryEntry, toTemplate, type RawTemplate } from "../rows.js";
 
 export class PgTemplateStore implements TemplateStorage {
   constructor(private readonly db: PgDatabase) {}
@@ -44,17 +32,7 @@ export class PgTemplateStore implements TemplateStorage {
     const rows = await this.db.rows<RawTemplate>(`SELECT version, definition_json, builtin, creation_count, runs, successes,
         CASE WHEN runs > 0 THEN quality_sum / runs END AS mean_quality, CASE WHEN runs > 0 THEN seconds_sum / runs END AS mean_seconds
       FROM conductor_agent_templates WHERE owner IN ('', $1) ORDER BY builtin DESC, agent_type`, [principal]);
-    return rows.map((r) => ({
-      ...(JSON.parse(r.definition_json) as StoredDefinition),
-      version: r.version,
-      builtin: r.builtin,
-      creation_count: r.creation_count,
-      runs: r.runs,
-      successes: r.successes,
-      success_rate: r.runs === 0 ? 1 : round4(r.successes / r.runs),
-      mean_quality: r.mean_quality === null ? null : round4(r.mean_quality),
-      mean_seconds: r.mean_seconds === null ? null : round4(r.mean_seconds),
-    }));
+    return rows.map(toTemplate);
   }
 
   /** A built-in or one of the principal's templates. */
@@ -108,7 +86,8 @@ export class PgTemplateStore implements TemplateStorage {
 
   /** The principal's latest runs of a template's agents. */
   async history(principal: string, agentType: string, limit = 20): Promise<Array<Record<string, unknown>>> {
-    return this.db.rows<Record<string, unknown>>(`SELECT agent_id, run_id, branch_id, attempt, success, quality, seconds, at
+    const rows = await this.db.rows<Record<string, unknown>>(`SELECT agent_id, run_id, branch_id, attempt, success, quality, seconds, at
       FROM conductor_agent_outcomes WHERE agent_type = $1 AND principal = $2 ORDER BY id DESC LIMIT $3`, [agentType, principal, limit]);
+    return rows.map(toHistoryEntry);
   }
 }

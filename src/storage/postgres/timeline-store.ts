@@ -5,20 +5,12 @@
  * The run manager tells the other processes about new events (ChangeFeed).
  */
 import type { TimelineStorage } from "../storage.js";
-import type { NewTimelineEvent, TimelineEvent, TimelineEventName } from "../timeline-store.js";
+import type { NewTimelineEvent, TimelineEvent } from "../timeline-store.js";
 import type { PgDatabase } from "./pg-database.js";
+import { toEvent, type RawEvent } from "../rows.js";
 
 /** The first key of the two-key advisory locks on a run's timeline (a namespace apart from other locks). */
 const TIMELINE_LOCK = 0x74696d65; // "time"
-
-interface RawEvent {
-  seq: number;
-  timestamp: string;
-  event: TimelineEventName;
-  node: string | null;
-  branch_id: string | null;
-  data: string | null;
-}
 
 const COLUMNS = "seq, timestamp, event, node, branch_id, data";
 
@@ -68,12 +60,4 @@ export class PgTimelineStore implements TimelineStorage {
       : await this.db.rows<{ n: number }>("SELECT COUNT(*)::int AS n FROM conductor_events WHERE run_id = $1 AND event = $2", [runId, event]);
     return row?.n ?? 0;
   }
-}
-
-function toEvent(raw: RawEvent): TimelineEvent {
-  const e: TimelineEvent = { seq: raw.seq, timestamp: raw.timestamp, event: raw.event };
-  if (raw.node !== null) e.node = raw.node;
-  if (raw.branch_id !== null) e.branch_id = raw.branch_id;
-  if (raw.data !== null) e.data = JSON.parse(raw.data) as Record<string, unknown>;
-  return e;
 }
