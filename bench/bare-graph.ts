@@ -73,13 +73,14 @@ export interface OpenBareGraph {
   close(): void;
 }
 
-/** The bare graph on `dir/bare.db` (journal_mode WAL, synchronous NORMAL, as the server opens its file). */
+/** The bare graph on `dir/bare.db` (journal_mode WAL, synchronous NORMAL, wal_autocheckpoint 10000: as the server opens its file). */
 export function openBareGraph(dir: string, branches = 5): OpenBareGraph {
   const file = path.join(dir, "bare.db");
   fs.mkdirSync(dir, { recursive: true });
   const db = new Database(file);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
+  db.pragma("wal_autocheckpoint = 10000"); // as src/storage/database.ts opens the server's file
   const graph = buildBareGraph(new SqliteSaver(db), branches);
   return {
     db,

@@ -86,10 +86,13 @@ export class AgentAllocations {
     return holding?.resources ?? { cpu: 0, memory_mb: 0 };
   }
 
-  /** Retires the agents of a run that has ended. */
+  /** Retires the agents of a run that has ended, in one statement. */
   async retireRun(runId: string): Promise<number> {
-    const ids = await this.agents.activeOfRun(runId);
-    for (const id of ids) await this.retire(id);
+    const ids = await this.agents.retireRun(runId);
+    for (const id of ids) {
+      this.held.get(id)?.release();
+      this.held.delete(id);
+    }
     return ids.length;
   }
 

@@ -34,6 +34,7 @@ export class AgentStore implements AgentStorage {
       active: db.prepare("SELECT * FROM conductor_agents WHERE status = 'active' ORDER BY created_at, agent_id"),
       activeOf: db.prepare("SELECT * FROM conductor_agents WHERE status = 'active' AND principal = ? ORDER BY created_at, agent_id"),
       runActive: db.prepare("SELECT agent_id FROM conductor_agents WHERE run_id = ? AND status = 'active'"),
+      retireRun: db.prepare("UPDATE conductor_agents SET status = 'retired', retired_at = ? WHERE run_id = ? AND status = 'active' RETURNING agent_id"),
       retire: db.prepare("UPDATE conductor_agents SET status = 'retired', retired_at = ? WHERE agent_id = ? AND status = 'active'"),
       touch: db.prepare("UPDATE conductor_agents SET last_used_at = ? WHERE agent_id = ?"),
       idle: db.prepare("SELECT agent_id FROM conductor_agents WHERE status = 'active' AND standalone = 1 AND last_used_at < ?"),
@@ -67,6 +68,10 @@ export class AgentStore implements AgentStorage {
 
   activeOfRun(runId: string): string[] {
     return (this.stmts.runActive.all(runId) as Array<{ agent_id: string }>).map((r) => r.agent_id);
+  }
+
+  retireRun(runId: string): string[] {
+    return (this.stmts.retireRun.all(new Date().toISOString(), runId) as Array<{ agent_id: string }>).map((r) => r.agent_id);
   }
 
   /** Marks an agent retired; false when it was not active. */

@@ -171,11 +171,19 @@ const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> 
   },
 ];
 
+/** Pages of write-ahead log between automatic checkpoints (SQLite's default is 1,000). */
+export const WAL_AUTOCHECKPOINT_PAGES = 10_000;
+
 export function openDatabase(file: string): Db {
   if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
+  // A WAL checkpoint (copying the log back into the file) syncs the disk. SQLite's default runs one every 1,000
+  // pages (4 MB) of log, which a server writing ~60 small transactions per run reached every few runs: those
+  // syncs were 7% of a five-branch run (bench/, docs/benchmarks.md). Every 10,000 pages (40 MB) they are rare, and
+  // a page rewritten many times between them is copied once.
+  db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
   db.pragma("busy_timeout = 5000");
   db.pragma("foreign_keys = ON");
   migrate(db);

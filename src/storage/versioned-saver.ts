@@ -8,11 +8,12 @@
  * (checkpoint-entries.ts), so a new version of it costs what changed, not its whole size.
  */
 import type { RunnableConfig } from "@langchain/core/runnables";
-import type { Checkpoint, CheckpointListOptions, CheckpointMetadata, CheckpointTuple, SerializerProtocol } from "@langchain/langgraph-checkpoint";
+import type { ChannelVersions, Checkpoint, CheckpointListOptions, CheckpointMetadata, CheckpointTuple, SerializerProtocol } from "@langchain/langgraph-checkpoint";
 import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
 import type { Database, Statement } from "better-sqlite3";
 import { CheckpointEntries, ENTRIES_TYPE, isEntryMap, type PendingWrites } from "./checkpoint-entries.js";
 import { withStatementCache } from "./statement-cache.js";
+import { StoredVersions } from "./stored-versions.js";
 
 /** The key, inside a stored checkpoint's channel_values, of its channel -> version map. */
 export const VERSIONS_KEY = "__conductor_channel_versions__";
@@ -27,6 +28,8 @@ interface BlobStatements {
 export class VersionedSqliteSaver extends SqliteSaver {
   private blobs: BlobStatements | undefined;
   private entries: CheckpointEntries | undefined;
+  /** The channel versions this process knows are stored, so an unchanged channel costs no query. */
+  private readonly stored = new StoredVersions();
 
   constructor(db: Database, serde?: SerializerProtocol) {
     super(withStatementCache(db), serde);
@@ -47,23 +50,35 @@ export class VersionedSqliteSaver extends SqliteSaver {
     this.entries = new CheckpointEntries(this.db, this.serde);
   }
 
-  override async put(config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata): Promise<RunnableConfig> {
+  /**
+   * `newVersions` (the channels this checkpoint changed, as LangGraph passes them to every saver) are written;
+   * any other channel's version was stored with an earlier checkpoint, which this process either wrote or checks
+   * once (a run resumed from another process's or an older saver's checkpoints).
+   */
+  override async put(config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata, newVersions?: ChannelVersions): Promise<RunnableConfig> {
     this.setup();
     const thread = String(config.configurable?.thread_id ?? "");
     const ns = String(config.configurable?.checkpoint_ns ?? "");
     const inline: Record<string, unknown> = {};
     const versions: Record<string, string> = {};
     const pending: PendingWrites = { entries: [], blobs: [], committed: [] };
+    const known = this.stored.of(thread, ns);
     for (const [channel, value] of Object.entries(checkpoint.channel_values)) {
       const version = checkpoint.channel_versions[channel];
       if (version === undefined) {
         inline[channel] = value;
         continue;
       }
-      versions[channel] = String(version);
-      if (this.blobs!.has.get(thread, ns, channel, versions[channel])) continue; // unchanged since a stored version
+      const v = (versions[channel] = String(version));
+      if (!(newVersions && channel in newVersions)) {
+        if (known.has(channel, v)) continue;
+        if (this.blobs!.has.get(thread, ns, channel, v)) { // unchanged since a version stored before this process knew it
+          known.add(channel, v);
+          continue;
+        }
+      }
       const [type, bytes] = isEntryMap(value) ? await this.entries!.split(thread, ns, channel, value, pending) : await this.serde.dumpsTyped(value);
-      pending.blobs.push([thread, ns, channel, versions[channel], type, bytes]);
+      pending.blobs.push([thread, ns, channel, v, type, bytes]);
     }
     // One transaction for what the checkpoint row will refer to (entries, then values), committed before that row.
     if (pending.blobs.length > 0) {
@@ -72,6 +87,7 @@ export class VersionedSqliteSaver extends SqliteSaver {
         for (const row of pending.blobs) this.blobs!.insert.run(...row);
       })();
       for (const remember of pending.committed) remember();
+      for (const row of pending.blobs) known.add(String(row[2]), String(row[3]));
     }
     return super.put(config, { ...checkpoint, channel_values: { ...inline, [VERSIONS_KEY]: versions } }, metadata);
   }
@@ -87,6 +103,7 @@ export class VersionedSqliteSaver extends SqliteSaver {
 
   override async deleteThread(threadId: string): Promise<void> {
     await super.deleteThread(threadId);
+    this.stored.forget(threadId);
     this.setup();
     this.blobs!.deleteThread.run(threadId);
     this.entries!.deleteThread(threadId);

@@ -309,7 +309,7 @@ describe("PostgreSQL agents and branch results", () => {
     assert.deepEqual(await A.agents.record([]), []);
   });
 
-  test("get, active, activeOfRun, retire, touch, idleSince", { skip }, async () => {
+  test("get, active, activeOfRun, retire, retireRun, touch, idleSince", { skip }, async () => {
     assert.equal((await B.agents.get("ag-1"))!.principal, "ag");
     assert.equal(await B.agents.get("nope"), undefined);
     assert.deepEqual((await B.agents.active("ag")).map((r) => r.agent_id).sort(), ["ag-1", "ag-2", "ag-3", "ag-4"]);
@@ -323,6 +323,9 @@ describe("PostgreSQL agents and branch results", () => {
     assert.equal(await B.agents.retire("ag-1"), false);
     assert.equal((await B.agents.get("ag-1"))!.status, "retired");
     assert.deepEqual((await B.agents.activeOfRun("run-ag")).sort(), ["ag-2", "ag-4"]);
+    assert.deepEqual((await A.agents.retireRun("run-ag")).sort(), ["ag-2", "ag-4"], "retireRun retires the run's active agents at once");
+    assert.deepEqual(await B.agents.retireRun("run-ag"), [], "and finds none a second time");
+    assert.equal((await B.agents.get("ag-3"))!.status, "active", "an agent of no run is left alone");
   });
 
   test("branch results: put, overwrite, get; nothing found is empty", { skip }, async () => {

@@ -4,9 +4,10 @@ import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
 import { openDatabase } from "../../src/storage/database.js";
 import { createCheckpointPruner } from "../../src/storage/checkpointer.js";
 import { VersionedSqliteSaver } from "../../src/storage/versioned-saver.js";
+import { StoredVersions } from "../../src/storage/stored-versions.js";
 
 /** A graph of three steps: a big channel written once, a counter written every step. */
-function graphWith(saver: VersionedSqliteSaver) {
+function graphWith(saver: VersionedSqliteSaver, interruptBefore: Array<"fill" | "two" | "three"> = []) {
   const S = Annotation.Root({
     big: Annotation<string[]>({ reducer: (_a, b) => b, default: () => [] }),
     n: Annotation<number>({ reducer: (_a, b) => b, default: () => 0 }),
@@ -16,7 +17,7 @@ function graphWith(saver: VersionedSqliteSaver) {
     .addNode("two", (s) => ({ n: s.n + 1 }))
     .addNode("three", (s) => ({ n: s.n + 1 }))
     .addEdge(START, "fill").addEdge("fill", "two").addEdge("two", "three").addEdge("three", END)
-    .compile({ checkpointer: saver });
+    .compile({ checkpointer: saver, interruptBefore });
 }
 
 describe("VersionedSqliteSaver", () => {
@@ -37,6 +38,34 @@ describe("VersionedSqliteSaver", () => {
     assert.deepEqual(history.slice(0, 3), [3, 2, 1], "older checkpoints read back too");
     const rowBytes = (db.prepare("SELECT MAX(length(checkpoint)) AS n FROM checkpoints WHERE thread_id = 't'").get() as { n: number }).n;
     assert.ok(rowBytes < 2000, `a checkpoint row holds versions, not values (${rowBytes} bytes)`);
+  });
+
+  test("a thread continued by another saver (another process) keeps the values it did not write", async () => {
+    const db = openDatabase(":memory:");
+    const first = graphWith(new VersionedSqliteSaver(db), ["three"]);
+    const config = { configurable: { thread_id: "c" } };
+    await first.invoke({}, config);
+    assert.equal((await first.getState(config)).values.n, 2, "paused before step three");
+    const second = graphWith(new VersionedSqliteSaver(db), ["three"]);
+    const out = await second.invoke(null, config);
+    assert.equal(out.n, 3);
+    assert.equal(out.big.length, 200, "the big channel, written by the first saver, is still referred to and read back");
+    const fresh = await graphWith(new VersionedSqliteSaver(db)).getState(config);
+    assert.equal(fresh.values.big.length, 200);
+    const bigBlobs = (db.prepare("SELECT COUNT(*) AS n FROM conductor_checkpoint_blobs WHERE thread_id = 'c' AND channel = 'big'").get() as { n: number }).n;
+    assert.equal(bigBlobs, 1);
+  });
+
+  test("the versions a saver remembers are bounded: the thread used least recently is forgotten", () => {
+    const stored = new StoredVersions(2);
+    stored.of("a", "").add("ch", "1");
+    stored.of("b", "").add("ch", "1");
+    assert.ok(stored.of("a", "").has("ch", "1"), "using a makes b the least recent");
+    stored.of("c", "").add("ch", "1");
+    assert.equal(stored.of("b", "").has("ch", "1"), false, "b was forgotten");
+    assert.ok(stored.of("c", "").has("ch", "1"));
+    stored.forget("c");
+    assert.equal(stored.of("c", "").has("ch", "1"), false);
   });
 
   test("pruning keeps the last checkpoint whole and deletes the values nothing refers to", async () => {

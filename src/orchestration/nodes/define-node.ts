@@ -47,12 +47,21 @@ export function defineNode<S>(
     const ns = String(config.metadata?.langgraph_checkpoint_ns ?? config.configurable?.checkpoint_ns ?? name);
     const branch_id = branchIdOf?.(state);
     const tag = branch_id === undefined ? {} : { branch_id };
-    await deps.recordEvents(runId, [{ key: `${ns}|start`, event: "node_started", node: name, ...tag }]);
-    const out = await run(state, { deps, runId, config });
-    await deps.recordEvents(runId, [
+    // Not awaited before the node runs: a node that finishes within this turn of the event loop has its
+    // start and its end stored in one append (timeline-batcher.ts). Both are stored before the node returns.
+    const started = deps.recordEvents(runId, [{ key: `${ns}|start`, event: "node_started", node: name, ...tag }]);
+    started.catch(() => undefined); // awaited below; a failure must not count as unhandled while the node runs
+    let out: NodeOutput;
+    try {
+      out = await run(state, { deps, runId, config });
+    } catch (error) {
+      await started;
+      throw error;
+    }
+    await Promise.all([started, deps.recordEvents(runId, [
       ...(out.events ?? []).map((e, i) => ({ ...e, key: `${ns}|${i}` })),
       { key: `${ns}|done`, event: "node_completed", node: name, ...tag },
-    ]);
+    ])]);
     return out.update;
   };
 }

@@ -57,6 +57,12 @@ export class PgAgentStore implements AgentStorage {
     return rows.map((r) => r.agent_id);
   }
 
+  async retireRun(runId: string): Promise<string[]> {
+    const rows = await this.db.rows<{ agent_id: string }>(`UPDATE conductor_agents SET status = 'retired', retired_at = $1
+      WHERE run_id = $2 AND status = 'active' RETURNING agent_id`, [new Date().toISOString(), runId]);
+    return rows.map((r) => r.agent_id);
+  }
+
   /** Marks an agent retired; false when it was not active. */
   async retire(agentId: string): Promise<boolean> {
     const retired = await this.db.query("UPDATE conductor_agents SET status = 'retired', retired_at = $1 WHERE agent_id = $2 AND status = 'active'",
