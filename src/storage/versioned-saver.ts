@@ -8,7 +8,7 @@
  * (checkpoint-entries.ts), so a new version of it costs what changed, not its whole size.
  */
 import type { RunnableConfig } from "@langchain/core/runnables";
-import type { ChannelVersions, Checkpoint, CheckpointListOptions, CheckpointMetadata, CheckpointTuple, SerializerProtocol } from "@langchain/langgraph-checkpoint";
+import { copyCheckpoint, type ChannelVersions, type Checkpoint, type CheckpointListOptions, type CheckpointMetadata, type CheckpointTuple, type SerializerProtocol } from "@langchain/langgraph-checkpoint";
 import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
 import type { Database, Statement } from "better-sqlite3";
 import { CheckpointEntries, ENTRIES_TYPE, isEntryMap, type PendingWrites } from "./checkpoint-entries.js";
@@ -23,6 +23,7 @@ interface BlobStatements {
   insert: Statement;
   get: Statement;
   deleteThread: Statement;
+  checkpoint: Statement;
 }
 
 export class VersionedSqliteSaver extends SqliteSaver {
@@ -46,6 +47,8 @@ export class VersionedSqliteSaver extends SqliteSaver {
       insert: this.db.prepare("INSERT OR IGNORE INTO conductor_checkpoint_blobs (thread_id, checkpoint_ns, channel, version, type, value) VALUES (?, ?, ?, ?, ?, ?)"),
       get: this.db.prepare("SELECT type, value FROM conductor_checkpoint_blobs WHERE thread_id = ? AND checkpoint_ns = ? AND channel = ? AND version = ?"),
       deleteThread: this.db.prepare("DELETE FROM conductor_checkpoint_blobs WHERE thread_id = ?"),
+      checkpoint: this.db.prepare(`INSERT OR REPLACE INTO checkpoints (thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, type, checkpoint, metadata)
+        VALUES (?, ?, ?, ?, ?, ?, ?)`),
     };
     this.entries = new CheckpointEntries(this.db, this.serde);
   }
@@ -80,16 +83,21 @@ export class VersionedSqliteSaver extends SqliteSaver {
       const [type, bytes] = isEntryMap(value) ? await this.entries!.split(thread, ns, channel, value, pending) : await this.serde.dumpsTyped(value);
       pending.blobs.push([thread, ns, channel, v, type, bytes]);
     }
-    // One transaction for what the checkpoint row will refer to (entries, then values), committed before that row.
-    if (pending.blobs.length > 0) {
-      this.db.transaction(() => {
-        this.entries!.insert(pending.entries);
-        for (const row of pending.blobs) this.blobs!.insert.run(...row);
-      })();
-      for (const remember of pending.committed) remember();
-      for (const row of pending.blobs) known.add(String(row[2]), String(row[3]));
-    }
-    return super.put(config, { ...checkpoint, channel_values: { ...inline, [VERSIONS_KEY]: versions } }, metadata);
+    // The checkpoint row as SqliteSaver.put writes it, but in one transaction with the entries and values it
+    // refers to (SqliteSaver commits its row alone): a checkpoint is one commit, and never refers to a missing value.
+    const parent = config.configurable?.checkpoint_id as string | undefined;
+    if (!thread) throw new Error(`Missing "thread_id" field in passed "config.configurable".`);
+    const stored = copyCheckpoint({ ...checkpoint, channel_values: { ...inline, [VERSIONS_KEY]: versions } });
+    const [[type, row], [metadataType, metadataBytes]] = await Promise.all([this.serde.dumpsTyped(stored), this.serde.dumpsTyped(metadata)]);
+    if (type !== metadataType) throw new Error("Failed to serialized checkpoint and metadata to the same type.");
+    this.db.transaction(() => {
+      this.entries!.insert(pending.entries);
+      for (const blob of pending.blobs) this.blobs!.insert.run(...blob);
+      this.blobs!.checkpoint.run(thread, ns, checkpoint.id, parent, type, row, metadataBytes);
+    })();
+    for (const remember of pending.committed) remember();
+    for (const blob of pending.blobs) known.add(String(blob[2]), String(blob[3]));
+    return { configurable: { thread_id: thread, checkpoint_ns: ns, checkpoint_id: checkpoint.id } };
   }
 
   override async getTuple(config: RunnableConfig): Promise<CheckpointTuple | undefined> {
