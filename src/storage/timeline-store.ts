@@ -39,8 +39,7 @@ export class TimelineStore implements TimelineStorage {
   constructor(private readonly db: Db) {
     this.stmts = {
       insert: db.prepare(`INSERT OR IGNORE INTO conductor_events (run_id, seq, key, timestamp, event, node, branch_id, data)
-        SELECT @run_id, COALESCE(MAX(seq), 0) + 1, @key, @timestamp, @event, @node, @branch_id, @data
-        FROM conductor_events WHERE run_id = @run_id`),
+        VALUES (@run_id, @seq, @key, @timestamp, @event, @node, @branch_id, @data)`),
       page: db.prepare(`SELECT seq, timestamp, event, node, branch_id, data FROM conductor_events
         WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?`),
       pageByEvent: db.prepare(`SELECT seq, timestamp, event, node, branch_id, data FROM conductor_events
@@ -51,15 +50,21 @@ export class TimelineStore implements TimelineStorage {
     };
   }
 
-  /** Appends the events that are new (by key), in order, in one transaction. Returns how many were new. */
+  /**
+   * Appends the events that are new (by key), in order, in one transaction. Returns how many were new. The
+   * transaction is IMMEDIATE (it holds the write lock from its start), so the run's last seq read at its start
+   * stays the last: each new event takes the next one, and a repeated key (ignored) takes none.
+   */
   append(runId: string, events: NewTimelineEvent[]): number {
     if (events.length === 0) return 0;
     const timestamp = new Date().toISOString();
     return this.db.transaction(() => {
+      const last = this.total(runId);
       let added = 0;
       for (const e of events) {
         added += this.stmts.insert.run({
           run_id: runId,
+          seq: last + added + 1,
           key: e.key,
           timestamp,
           event: e.event,
