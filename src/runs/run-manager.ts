@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
-import { Command } from "@langchain/langgraph";
+import { Command, INTERRUPT } from "@langchain/langgraph";
 import { UserError, unknownRun } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { WorkflowGraph } from "../orchestration/graph.js";
@@ -16,6 +16,7 @@ import { FINISHED_STATUSES, type RunRow } from "../storage/run-store.js";
 import type { ChangeFeed, LeaseStorage, RunStorage, TimelineStorage } from "../storage/storage.js";
 import type { NewTimelineEvent } from "../storage/timeline-store.js";
 import type { InputAccess } from "./input-access.js";
+import { FinishedSnapshots } from "./finished-snapshots.js";
 import { buildRunStatus, pendingInterrupts, type PendingInterrupt, type RunStatus, type SnapshotView } from "./run-status.js";
 import { prepareRun, type RequestLimits, type StartWorkflowArgs } from "./start-request.js";
 import { planResume, type Answer } from "./resume-plan.js";
@@ -69,6 +70,7 @@ export class RunManager {
   private closing = false;
 
   private readonly batcher: TimelineBatcher;
+  private readonly finished = new FinishedSnapshots();
 
   constructor(private readonly deps: RunManagerDeps) {
     this.slots = new RunSlots(deps.maxConcurrentRuns);
@@ -164,7 +166,8 @@ export class RunManager {
   async status(runId: string): Promise<RunStatus> {
     const row = await this.deps.runs.get(runId);
     if (!row) throw unknownRun(runId);
-    return buildRunStatus(row, await this.snapshot(runId), await this.deps.timeline.total(runId));
+    const snapshot = (FINISHED_STATUSES.has(row.status) ? this.finished.get(runId) : undefined) ?? await this.snapshot(runId);
+    return buildRunStatus(row, snapshot, await this.deps.timeline.total(runId));
   }
 
   /** The checkpointed state of a run (values and pending tasks). */
@@ -297,9 +300,9 @@ export class RunManager {
     const abort = new AbortController();
     this.aborts.set(runId, abort);
     try {
-      await this.graph.invoke(input as Parameters<WorkflowGraph["invoke"]>[0], this.config(runId, abort.signal));
+      const output = await this.graph.invoke(input as Parameters<WorkflowGraph["invoke"]>[0], this.config(runId, abort.signal));
       if ((await this.deps.runs.get(runId))?.status === "cancelled") return false;
-      await this.settle(runId);
+      await this.settle(runId, output as Partial<State> & { [INTERRUPT]?: unknown });
       return true;
     } catch (error) {
       if (this.closing || (await this.deps.runs.get(runId))?.status === "cancelled") return false;
@@ -347,8 +350,14 @@ export class RunManager {
     await this.invoke(runId, plan.command);
   }
 
-  private async settle(runId: string): Promise<void> {
-    const snapshot = await this.snapshot(runId);
+  /**
+   * Records how an invocation left the run. `output` is the state it returned: a run that ended is settled
+   * from it (it is the state of the last checkpoint); one that paused from its checkpoint, which has the
+   * pending interrupts.
+   */
+  private async settle(runId: string, output: Partial<State> & { [INTERRUPT]?: unknown }): Promise<void> {
+    const ended = output[INTERRUPT] === undefined && output.outcome != null;
+    const snapshot = ended ? { values: output, tasks: [] } : await this.snapshot(runId);
     const interrupts = pendingInterrupts(snapshot);
     const mode = snapshot.values.workflow_mode ?? null;
     if (interrupts.length > 0) {
@@ -360,6 +369,7 @@ export class RunManager {
     const outcome = snapshot.values.outcome;
     if (!outcome) throw new Error("the graph stopped without an outcome or a pending interrupt");
     await this.deps.runs.update(runId, { status: outcome.status, workflow_mode: mode, result: snapshot.values.final_result ?? undefined, error: outcome.status === "completed" ? null : outcome.reason ?? null });
+    this.finished.remember(runId, snapshot.values);
     await this.deps.onRunEnded(runId);
     this.deps.log.info(`run ${runId} ${outcome.status}${outcome.reason ? `: ${outcome.reason}` : ""}`, { run_id: runId });
     const event = outcome.status === "completed" ? "run_completed" : outcome.status === "failed" ? "run_failed" : "run_cancelled";
