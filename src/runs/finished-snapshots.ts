@@ -7,7 +7,7 @@
 import type { State } from "../orchestration/state.js";
 import type { SnapshotView } from "./run-status.js";
 
-const MAX_RUNS = 256;
+const MAX_RUNS = 64;
 
 export type FinishedSnapshot = SnapshotView & { values: Partial<State> };
 

@@ -3,7 +3,7 @@
  * refers to the same version of a channel needs no query to know its value is there. Bounded: the threads
  * used least recently are forgotten first (forgetting only costs a query the next time).
  */
-const MAX_THREADS = 512;
+const MAX_THREADS = 128;
 
 export interface ThreadVersions {
   has(channel: string, version: string): boolean;
