@@ -22,11 +22,15 @@ export interface Outcome {
 
 /** Outcomes kept per template and principal as performance history (the counters cover all of them). */
 export const HISTORY_KEPT = 1000;
+/** A template's outcomes between two deletions of its history beyond HISTORY_KEPT. */
+const PRUNE_EVERY = 64;
 
 export type StoredDefinition = Omit<TemplateDefinition, "resource_requirements"> & { resource_requirements: Resources };
 
 export class TemplateStore implements TemplateStorage {
   private readonly stmts;
+  /** Outcomes recorded per template and principal since its history was last pruned, in this process. */
+  private readonly sincePrune = new Map<string, number>();
 
   constructor(private readonly db: Db) {
     this.stmts = {
@@ -85,7 +89,9 @@ export class TemplateStore implements TemplateStorage {
 
   /**
    * Records an agent run once (a repeated key is ignored) and adds it to its template's counters, in one
-   * transaction. Only the last HISTORY_KEPT outcomes per template are kept as history. Returns whether it was new.
+   * transaction. Only the last HISTORY_KEPT outcomes per template are kept as history: older ones are deleted at
+   * a template's first outcome in this process and every PRUNE_EVERY-th after it (finding them walks HISTORY_KEPT
+   * index entries), and are never read in between. Returns whether it was new.
    */
   recordOutcome(o: Outcome): boolean {
     // '' for a missing run or branch: SQLite treats NULLs as distinct, which would defeat the unique key.
@@ -93,13 +99,22 @@ export class TemplateStore implements TemplateStorage {
     return this.db.transaction(() => {
       if (this.stmts.outcome.run(row).changes !== 1) return false;
       this.stmts.count.run(row);
-      this.stmts.prune.run({ agent_type: o.agent_type, principal: o.principal, kept: HISTORY_KEPT });
+      if (this.pruneDue(o.agent_type, o.principal)) this.stmts.prune.run({ agent_type: o.agent_type, principal: o.principal, kept: HISTORY_KEPT });
       return true;
     }).immediate();
   }
 
+  /** Whether this outcome of the principal's template prunes its history (see recordOutcome). */
+  private pruneDue(agentType: string, principal: string): boolean {
+    const key = `${agentType}\u0000${principal}`;
+    const since = this.sincePrune.get(key);
+    const due = since === undefined || since + 1 >= PRUNE_EVERY;
+    this.sincePrune.set(key, due ? 0 : since + 1);
+    return due;
+  }
+
   /** The principal's latest runs of a template's agents. */
   history(principal: string, agentType: string, limit = 20): Array<Record<string, unknown>> {
-    return (this.stmts.history.all(agentType, principal, limit) as Array<Record<string, unknown>>).map(toHistoryEntry);
+    return (this.stmts.history.all(agentType, principal, Math.min(limit, HISTORY_KEPT)) as Array<Record<string, unknown>>).map(toHistoryEntry);
   }
 }

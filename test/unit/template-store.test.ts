@@ -195,12 +195,16 @@ describe("TemplateStore history", () => {
     const db = openDatabase(":memory:");
     const store = new TemplateStore(db);
     store.save(L, definition("busy"), false);
-    const total = HISTORY_KEPT + 5;
+    const total = HISTORY_KEPT + 100;
     for (let i = 0; i < total; i++) {
       store.recordOutcome(outcome({ agent_type: "busy", branch_id: `b${i}`, success: i % 5 !== 0, quality: 0.5, seconds: 2 }));
     }
-    const kept = (db.prepare("SELECT COUNT(*) AS n FROM conductor_agent_outcomes WHERE agent_type = 'busy'").get() as { n: number }).n;
-    assert.equal(kept, HISTORY_KEPT);
+    const stored = (db.prepare("SELECT COUNT(*) AS n FROM conductor_agent_outcomes WHERE agent_type = 'busy'").get() as { n: number }).n;
+    assert.ok(stored >= HISTORY_KEPT && stored < HISTORY_KEPT + 64, `pruned every 64 outcomes: ${stored} rows stored`);
+    const history = store.history(L, "busy", 5000);
+    assert.equal(history.length, HISTORY_KEPT, "the history shows the last HISTORY_KEPT outcomes");
+    assert.equal(history[0]!.branch_id, `b${total - 1}`);
+    assert.equal(history.at(-1)!.branch_id, `b${total - HISTORY_KEPT}`);
     const t = get(store, "busy");
     assert.equal(t.runs, total);
     assert.equal(t.successes, total - Math.ceil(total / 5));
