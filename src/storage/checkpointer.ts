@@ -56,11 +56,10 @@ export function createCheckpointPruner(db: Db): (threadId: string) => number {
         (SELECT MAX(checkpoint_id) FROM checkpoints WHERE thread_id = @t)`),
       checkpoints: db.prepare(`DELETE FROM checkpoints WHERE thread_id = @t AND checkpoint_id <
         (SELECT MAX(checkpoint_id) FROM checkpoints WHERE thread_id = @t)`),
-      // Channel values no remaining checkpoint refers to.
-      blobs: db.prepare(`DELETE FROM conductor_checkpoint_blobs WHERE thread_id = @t AND NOT EXISTS (
-        SELECT 1 FROM checkpoints c, json_each(CAST(c.checkpoint AS TEXT), '$.channel_values.${VERSIONS_KEY}') j
-        WHERE c.thread_id = @t AND c.checkpoint_ns = conductor_checkpoint_blobs.checkpoint_ns
-          AND j.key = conductor_checkpoint_blobs.channel AND CAST(j.value AS TEXT) = conductor_checkpoint_blobs.version)`),
+      // Channel values no remaining checkpoint refers to (the versions referred to are listed once, not per value).
+      blobs: db.prepare(`DELETE FROM conductor_checkpoint_blobs WHERE thread_id = @t
+        AND (checkpoint_ns, channel, version) NOT IN (SELECT c.checkpoint_ns, j.key, CAST(j.value AS TEXT)
+          FROM checkpoints c, json_each(CAST(c.checkpoint AS TEXT), '$.channel_values.${VERSIONS_KEY}') j WHERE c.thread_id = @t)`),
       // Map entries no remaining manifest lists.
       entries: db.prepare(`DELETE FROM conductor_checkpoint_entries WHERE thread_id = @t
         AND (checkpoint_ns, channel, hash) NOT IN (SELECT b.checkpoint_ns, b.channel, j.value
