@@ -61,6 +61,7 @@ export class VersionedSqliteSaver extends SqliteSaver {
   override async put(config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata, newVersions?: ChannelVersions): Promise<RunnableConfig> {
     this.setup();
     const thread = String(config.configurable?.thread_id ?? "");
+    if (!thread) throw new Error(`Missing "thread_id" field in passed "config.configurable".`);
     const ns = String(config.configurable?.checkpoint_ns ?? "");
     const inline: Record<string, unknown> = {};
     const versions: Record<string, string> = {};
@@ -86,7 +87,6 @@ export class VersionedSqliteSaver extends SqliteSaver {
     // The checkpoint row as SqliteSaver.put writes it, but in one transaction with the entries and values it
     // refers to (SqliteSaver commits its row alone): a checkpoint is one commit, and never refers to a missing value.
     const parent = config.configurable?.checkpoint_id as string | undefined;
-    if (!thread) throw new Error(`Missing "thread_id" field in passed "config.configurable".`);
     const stored = copyCheckpoint({ ...checkpoint, channel_values: { ...inline, [VERSIONS_KEY]: versions } });
     const [[type, row], [metadataType, metadataBytes]] = await Promise.all([this.serde.dumpsTyped(stored), this.serde.dumpsTyped(metadata)]);
     if (type !== metadataType) throw new Error("Failed to serialized checkpoint and metadata to the same type.");

@@ -3,11 +3,12 @@ import assert from "node:assert/strict";
 import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
 import { openDatabase } from "../../src/storage/database.js";
 import { createCheckpointPruner } from "../../src/storage/checkpointer.js";
+import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
 import { VersionedSqliteSaver } from "../../src/storage/versioned-saver.js";
 import { StoredVersions } from "../../src/storage/stored-versions.js";
 
 /** A graph of three steps: a big channel written once, a counter written every step. */
-function graphWith(saver: VersionedSqliteSaver, interruptBefore: Array<"fill" | "two" | "three"> = []) {
+function graphWith(saver: SqliteSaver, interruptBefore: Array<"fill" | "two" | "three"> = []) {
   const S = Annotation.Root({
     big: Annotation<string[]>({ reducer: (_a, b) => b, default: () => [] }),
     n: Annotation<number>({ reducer: (_a, b) => b, default: () => 0 }),
@@ -54,6 +55,17 @@ describe("VersionedSqliteSaver", () => {
     assert.equal(fresh.values.big.length, 200);
     const bigBlobs = (db.prepare("SELECT COUNT(*) AS n FROM conductor_checkpoint_blobs WHERE thread_id = 'c' AND channel = 'big'").get() as { n: number }).n;
     assert.equal(bigBlobs, 1);
+  });
+
+  test("a thread begun by LangGraph's plain SqliteSaver (values inline) gets the unchanged values it never stored", async () => {
+    const db = openDatabase(":memory:");
+    const config = { configurable: { thread_id: "old" } };
+    await graphWith(new SqliteSaver(db), ["three"]).invoke({}, config);
+    const out = await graphWith(new VersionedSqliteSaver(db), ["three"]).invoke(null, config);
+    assert.equal(out.n, 3);
+    const fresh = await graphWith(new VersionedSqliteSaver(db)).getState(config);
+    assert.equal(fresh.values.big.length, 200, "the big channel, unchanged by step three, was stored by the new saver");
+    assert.equal(fresh.values.n, 3);
   });
 
   test("the versions a saver remembers are bounded: the thread used least recently is forgotten", () => {
