@@ -33,7 +33,6 @@ export class AgentStore implements AgentStorage {
       get: db.prepare("SELECT * FROM conductor_agents WHERE agent_id = ?"),
       active: db.prepare("SELECT * FROM conductor_agents WHERE status = 'active' ORDER BY created_at, agent_id"),
       activeOf: db.prepare("SELECT * FROM conductor_agents WHERE status = 'active' AND principal = ? ORDER BY created_at, agent_id"),
-      runActive: db.prepare("SELECT agent_id FROM conductor_agents WHERE run_id = ? AND status = 'active'"),
       retireRun: db.prepare("UPDATE conductor_agents SET status = 'retired', retired_at = ? WHERE run_id = ? AND status = 'active' RETURNING agent_id"),
       retire: db.prepare("UPDATE conductor_agents SET status = 'retired', retired_at = ? WHERE agent_id = ? AND status = 'active'"),
       touch: db.prepare("UPDATE conductor_agents SET last_used_at = ? WHERE agent_id = ?"),
@@ -64,10 +63,6 @@ export class AgentStore implements AgentStorage {
   active(principal?: string): AgentRecord[] {
     const rows = principal === undefined ? this.stmts.active.all() : this.stmts.activeOf.all(principal);
     return (rows as RawAgent[]).map(toAgentRecord);
-  }
-
-  activeOfRun(runId: string): string[] {
-    return (this.stmts.runActive.all(runId) as Array<{ agent_id: string }>).map((r) => r.agent_id);
   }
 
   retireRun(runId: string): string[] {

@@ -172,7 +172,7 @@ const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> 
 ];
 
 /** Pages of write-ahead log between automatic checkpoints (SQLite's default is 1,000). */
-export const WAL_AUTOCHECKPOINT_PAGES = 10_000;
+const WAL_AUTOCHECKPOINT_PAGES = 10_000;
 
 export function openDatabase(file: string): Db {
   if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });

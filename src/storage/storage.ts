@@ -62,7 +62,6 @@ export interface AgentStorage {
   get(agentId: string): Awaitable<AgentRecord | undefined>;
   /** Every active agent, or those of one principal. */
   active(principal?: string): Awaitable<AgentRecord[]>;
-  activeOfRun(runId: string): Awaitable<string[]>;
   /** Marks all of a run's active agents retired, in one statement; returns their ids. */
   retireRun(runId: string): Awaitable<string[]>;
   /** Marks an agent retired; false when it was not active. */

@@ -285,6 +285,11 @@ describe("PostgreSQL templates", () => {
   });
 });
 
+/** The ids of a run's active agents, as one backend sees them. */
+async function activeOfRun(storage: Storage, runId: string): Promise<string[]> {
+  return (await storage.agents.active()).filter((a) => a.run_id === runId).map((a) => a.agent_id).sort();
+}
+
 function outcome(overrides: Partial<Outcome> = {}): Outcome {
   return { agent_type: "market_researcher", principal: "t", agent_id: "agent-1", run_id: "run-1", branch_id: "b1", attempt: 1, success: true, quality: 0.8, seconds: 10, ...overrides };
 }
@@ -309,20 +314,20 @@ describe("PostgreSQL agents and branch results", () => {
     assert.deepEqual(await A.agents.record([]), []);
   });
 
-  test("get, active, activeOfRun, retire, retireRun, touch, idleSince", { skip }, async () => {
+  test("get, active, retire, retireRun, touch, idleSince", { skip }, async () => {
     assert.equal((await B.agents.get("ag-1"))!.principal, "ag");
     assert.equal(await B.agents.get("nope"), undefined);
     assert.deepEqual((await B.agents.active("ag")).map((r) => r.agent_id).sort(), ["ag-1", "ag-2", "ag-3", "ag-4"]);
     assert.deepEqual(await B.agents.active("nobody"), []);
     assert.ok((await B.agents.active()).length >= 4);
-    assert.deepEqual((await B.agents.activeOfRun("run-ag")).sort(), ["ag-1", "ag-2", "ag-4"]);
+    assert.deepEqual(await activeOfRun(B, "run-ag"), ["ag-1", "ag-2", "ag-4"]);
     assert.deepEqual(await B.agents.idleSince(new Date(Date.now() + 60_000)), ["ag-3"]);
     await A.agents.touch("ag-3");
     assert.deepEqual(await B.agents.idleSince(new Date(Date.now() - 60_000)), []);
     assert.equal(await A.agents.retire("ag-1"), true);
     assert.equal(await B.agents.retire("ag-1"), false);
     assert.equal((await B.agents.get("ag-1"))!.status, "retired");
-    assert.deepEqual((await B.agents.activeOfRun("run-ag")).sort(), ["ag-2", "ag-4"]);
+    assert.deepEqual(await activeOfRun(B, "run-ag"), ["ag-2", "ag-4"]);
     assert.deepEqual((await A.agents.retireRun("run-ag")).sort(), ["ag-2", "ag-4"], "retireRun retires the run's active agents at once");
     assert.deepEqual(await B.agents.retireRun("run-ag"), [], "and finds none a second time");
     assert.equal((await B.agents.get("ag-3"))!.status, "active", "an agent of no run is left alone");

@@ -51,12 +51,6 @@ export class PgAgentStore implements AgentStorage {
     return rows.map(toAgentRecord);
   }
 
-  async activeOfRun(runId: string): Promise<string[]> {
-    const rows = await this.db.rows<{ agent_id: string }>(`SELECT agent_id FROM conductor_agents WHERE run_id = $1 AND status = 'active'
-      ORDER BY created_at, agent_id`, [runId]);
-    return rows.map((r) => r.agent_id);
-  }
-
   async retireRun(runId: string): Promise<string[]> {
     const rows = await this.db.rows<{ agent_id: string }>(`UPDATE conductor_agents SET status = 'retired', retired_at = $1
       WHERE run_id = $2 AND status = 'active' RETURNING agent_id`, [new Date().toISOString(), runId]);
