@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { STOP_WORDS, stem, tokenize, wordTokens } from "../../src/agents/text/tokenize.js";
-import { MAX_SENTENCE_CHARS, splitSentences } from "../../src/agents/text/sentences.js";
+import { MAX_SENTENCE_CHARS, PIECE_CHARS, splitPieces, splitSentences } from "../../src/agents/text/sentences.js";
 import { rankBm25 } from "../../src/agents/text/bm25.js";
 
 describe("tokenize", () => {
@@ -77,6 +77,58 @@ describe("splitSentences", () => {
     assert.ok(sentence !== undefined);
     assert.equal(Array.from(sentence).length, MAX_SENTENCE_CHARS);
     assert.ok(sentence.endsWith("\u2026"));
+  });
+});
+
+describe("long blocks (linear-time splitting)", () => {
+  const WORDS = ["edge", "chips", "market", "revenue", "grew", "power", "latency", "vendors", "Europe", "demand"];
+  /** One paragraph of `n` sentences, deterministic, with abbreviations, numbers and questions mixed in. */
+  const paragraph = (n: number) =>
+    Array.from({ length: n }, (_, i) => {
+      const words = Array.from({ length: 6 + (i % 9) }, (_, j) => WORDS[(i * 7 + j * 3) % WORDS.length]!).join(" ");
+      const ending = i % 11 === 0 ? "?" : i % 13 === 0 ? "!" : ".";
+      // "approx. ten" and "e.g. 4.5" are full stops the segmenter does not break at: a cut there would differ.
+      const extra = i % 2 === 0 ? " at approx. ten watts" : i % 5 === 0 ? ` e.g. ${i}.5 units` : i % 7 === 0 ? " (in the U.S.)" : "";
+      return `${words[0]!.toUpperCase()}${words.slice(1)}${extra}${ending}`;
+    }).join(" ");
+  const whole = (text: string) =>
+    [...new Intl.Segmenter(undefined, { granularity: "sentence" }).segment(text)]
+      .map((s) => s.segment.replace(/\s+/gu, " ").trim())
+      .filter((s) => wordTokens(s).length >= 3);
+
+  test("a paragraph longer than a piece splits exactly as the segmenter splits it whole", () => {
+    const text = paragraph(600); // about 40 KB in one block
+    assert.ok(text.length > 10 * PIECE_CHARS);
+    assert.deepEqual(splitSentences(text), whole(text));
+  });
+
+  test("pieces keep every character, in order, each within the limit", () => {
+    for (const text of [paragraph(300), "x".repeat(9000), `{"a":"${"b,".repeat(5000)}"}`, "word ".repeat(3000), "\u{1F600}".repeat(3000)]) {
+      const pieces = splitPieces(text);
+      assert.equal(pieces.join(""), text);
+      assert.ok(pieces.every((p) => p.length <= PIECE_CHARS && p.length > 0));
+      // A surrogate pair is never cut in two.
+      assert.ok(pieces.every((p) => !/^[\uDC00-\uDFFF]|[\uD800-\uDBFF]$/u.test(p)));
+    }
+  });
+
+  test("text without sentence breaks (minified JSON) is cut at spaces or at the limit", () => {
+    const json = JSON.stringify(Array.from({ length: 3000 }, (_, i) => ({ id: i, name: `edge chip market ${i}` })));
+    const sentences = splitSentences(json);
+    assert.ok(sentences.length > 1);
+    assert.ok(sentences.every((s) => s.length <= MAX_SENTENCE_CHARS));
+  });
+
+  test("a log (many lines, none ending like a sentence) gives a sentence per line", () => {
+    const log = Array.from({ length: 50 }, (_, i) => `2026-01-01T00:00:${String(i).padStart(2, "0")}Z INFO chip-${i} latency ${i} ms`).join("\n");
+    const sentences = splitSentences(log);
+    assert.equal(sentences.length, 50);
+    assert.equal(sentences[3], "2026-01-01T00:00:03Z INFO chip-3 latency 3 ms");
+  });
+
+  test("wrapped prose lines still join into one paragraph", () => {
+    const wrapped = Array.from({ length: 12 }, (_, i) => (i % 3 === 2 ? `and the market grew in year ${i}.` : `Edge chip revenue line ${i}`)).join("\n");
+    assert.equal(splitSentences(wrapped).length, 4);
   });
 });
 

@@ -8,7 +8,7 @@ import { parse } from "csv-parse/sync";
 import type { ColumnStatistics, Finding, TextStatistics } from "../../orchestration/schemas.js";
 import { splitSentences } from "../text/sentences.js";
 import { tokenize, wordTokens } from "../text/tokenize.js";
-import { NO_EVIDENCE_QUALITY, rankSentenceFindings, round, taskQuery, termCoverage } from "./builtin-research.js";
+import { NO_EVIDENCE_QUALITY, rankSentences, round, taskQuery, termCoverage } from "./builtin-research.js";
 import type { BranchOutcome, BranchWork, LoadedInput } from "./types.js";
 
 export const DEFAULT_CONFIDENCE_LEVEL = 0.95;
@@ -51,10 +51,11 @@ export function analyzeInputs(work: BranchWork): BranchOutcome {
       }
       notes.push(`${input.name}: looked like CSV but has no numeric column; analyzed as text`);
     }
-    const stats = textStats(input);
+    const sentences = splitSentences(input.text);
+    const stats = textStats(input, sentences);
     textStatistics.push(stats);
     findings.push({ text: formatText(stats), source: input.name, score: 1 });
-    const top = rankSentenceFindings([input], query.terms, TEXT_SENTENCES);
+    const top = rankSentences(sentences.map((text) => ({ text, source: input.name })), query.terms, TEXT_SENTENCES);
     sentenceFindings.push(...top);
     findings.push(...top);
     notes.push(`${input.name}: text, ${stats.sentences} sentence(s), ${top.length} matched the task description`);
@@ -157,12 +158,11 @@ function confidenceLevel(value: unknown, notes: string[]): number {
   return DEFAULT_CONFIDENCE_LEVEL;
 }
 
-function textStats(input: LoadedInput): TextStatistics {
-  const sentences = splitSentences(input.text);
+function textStats(input: LoadedInput, sentences: readonly string[]): TextStatistics {
   const sentenceWords = sentences.reduce((sum, s) => sum + wordTokens(s).length, 0);
   return {
     source: input.name,
-    characters: Array.from(input.text).length,
+    characters: codePoints(input.text),
     words: wordTokens(input.text).length,
     sentences: sentences.length,
     unique_words: new Set(tokenize(input.text)).size,
@@ -179,4 +179,20 @@ function formatColumn(s: ColumnStatistics): string {
 function formatText(s: TextStatistics): string {
   return `${s.source}: ${s.characters} characters, ${s.words} words, ${s.sentences} sentences ` +
     `(mean ${s.mean_sentence_words} words per sentence), ${s.unique_words} distinct terms`;
+}
+
+/** The number of code points, without materializing them (Array.from on a 5 MB text takes 40 MB). */
+function codePoints(text: string): number {
+  let pairs = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        pairs++;
+        i++;
+      }
+    }
+  }
+  return text.length - pairs;
 }

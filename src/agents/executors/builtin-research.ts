@@ -49,10 +49,20 @@ export function taskQuery(task: Task, includeFocus = true): TaskQuery {
  * Ties keep input order, then sentence order.
  */
 export function rankSentenceFindings(inputs: readonly LoadedInput[], terms: readonly string[], maxFindings: number): Finding[] {
-  const sentences: { text: string; source: string }[] = [];
+  const sentences: SourcedSentence[] = [];
   for (const input of inputs) {
     for (const text of splitSentences(input.text)) sentences.push({ text, source: input.name });
   }
+  return rankSentences(sentences, terms, maxFindings);
+}
+
+export interface SourcedSentence {
+  text: string;
+  source: string;
+}
+
+/** `rankSentenceFindings` on sentences already split. */
+export function rankSentences(sentences: readonly SourcedSentence[], terms: readonly string[], maxFindings: number): Finding[] {
   const scores = rankBm25(sentences.map((s) => tokenize(s.text)), [...terms]);
   const order = scores
     .map((score, index) => ({ score, index }))

@@ -22,6 +22,7 @@ export const STOP_WORDS: ReadonlySet<string> = new Set([
 
 const WORD = /[\p{L}\p{M}\p{N}]+(?:['\u2019][\p{L}\p{M}\p{N}]+)*/gu;
 const DIGITS = /^\p{N}+$/u;
+const APOSTROPHE = /['\u2019]/u;
 
 /** Lowercased words in text order, nothing dropped or stripped (for word counts). */
 export function wordTokens(text: string): string[] {
@@ -32,13 +33,13 @@ export function wordTokens(text: string): string[] {
 export function tokenize(text: string): string[] {
   const tokens: string[] = [];
   for (const raw of wordTokens(text)) {
-    const word = raw.replace(/['\u2019]s$/u, "").replace(/['\u2019]/gu, "");
+    const word = APOSTROPHE.test(raw) ? raw.replace(/['\u2019]s$/u, "").replace(/['\u2019]/gu, "") : raw;
     if (STOP_WORDS.has(word)) continue;
     if (DIGITS.test(word)) {
       tokens.push(word);
       continue;
     }
-    if ([...word].length < 2) continue;
+    if (word.length < 2 || (word.length < 3 && [...word].length < 2)) continue;
     tokens.push(stem(word));
   }
   return tokens;
