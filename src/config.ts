@@ -2,6 +2,7 @@
  * Server settings: command-line flags over environment variables over defaults, resolved in one function.
  */
 import { parseArgs } from "node:util";
+import os from "node:os";
 import path from "node:path";
 import { isPostgresUrl } from "./storage/storage.js";
 import envPaths from "env-paths";
@@ -33,6 +34,8 @@ export interface Settings {
   port: number;
   /** HTTP only: the file of bearer tokens (`TOKEN PRINCIPAL` per line); none means no authentication. */
   authTokensFile: string | undefined;
+  /** Worker threads for CPU-heavy branch work (ranking, statistics) off the event loop. */
+  workerThreads: number;
 }
 
 export const TRANSPORTS = ["stdio", "http"] as const;
@@ -63,6 +66,7 @@ export const ENV = {
   host: "CONDUCTOR_HOST",
   port: "CONDUCTOR_PORT",
   authTokens: "CONDUCTOR_AUTH_TOKENS",
+  workerThreads: "CONDUCTOR_WORKER_THREADS",
 } as const;
 
 export const USAGE = `conductor-mcp: an MCP server (stdio or Streamable HTTP) that runs durable multi-agent workflows.
@@ -91,6 +95,8 @@ Options:
   --port N             http: the port, 0 for any free one (env ${ENV.port}; default: 3000)
   --auth-tokens FILE   http: bearer tokens, one "TOKEN PRINCIPAL" per line; each principal sees only its own
                        runs, agents and templates (env ${ENV.authTokens}; default: none, no authentication)
+  --worker-threads N   threads for the offline text work (ranking, statistics), off the event loop
+                       (env ${ENV.workerThreads}; default: this machine's cores, ${os.availableParallelism()})
   --help               print this help and exit
   --version            print the version and exit
 `;
@@ -131,6 +137,7 @@ export function parseCommand(argv: string[], rawEnv: NodeJS.ProcessEnv): ParsedC
         host: { type: "string" },
         port: { type: "string" },
         "auth-tokens": { type: "string" },
+        "worker-threads": { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean" },
       },
@@ -169,6 +176,7 @@ export function parseCommand(argv: string[], rawEnv: NodeJS.ProcessEnv): ParsedC
   if (transport === "http" && !tokens && !isLoopback(host)) {
     throw new SettingsError(`refusing to listen on ${host} without authentication: give --auth-tokens FILE, or listen on 127.0.0.1`);
   }
+  const workerThreads = positive("--worker-threads", values["worker-threads"] ?? env[ENV.workerThreads] ?? String(os.availableParallelism()), true);
   const dirs = values["allow-dir"] ?? (env[ENV.allowDirs] ? env[ENV.allowDirs]!.split(path.delimiter) : []);
   return {
     kind: "serve",
@@ -186,8 +194,17 @@ export function parseCommand(argv: string[], rawEnv: NodeJS.ProcessEnv): ParsedC
       host,
       port,
       authTokensFile: tokens ? path.resolve(tokens) : undefined,
+      workerThreads,
     },
   };
+}
+
+/**
+ * The largest request a client may send, over HTTP (a body) and stdio (a line): room for four inputs of the largest
+ * size, their JSON escaping included.
+ */
+export function requestLimit(maxInputBytes: number): number {
+  return 4 * maxInputBytes + 1_000_000;
 }
 
 /** Whether a host name or address only reaches this machine. */

@@ -1,6 +1,8 @@
-import { describe, test } from "node:test";
+import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createBuiltinExecutor } from "../../src/agents/executors/builtin.js";
+import { loadBuilt } from "../helpers/built.js";
+import type * as WorkerPoolModule from "../../src/agents/offthread/worker-pool.js";
 import { researchFindings } from "../../src/agents/executors/builtin-research.js";
 import { analyzeInputs } from "../../src/agents/executors/builtin-analysis.js";
 import type { BranchWork, LoadedInput } from "../../src/agents/executors/types.js";
@@ -197,27 +199,61 @@ describe("builtin analysis", () => {
   });
 });
 
+// The pool as built: its worker threads load dist/ (they do not get tsx's loader on Node 20).
+const { createOfflinePool } = await loadBuilt<typeof WorkerPoolModule>("agents/offthread/worker-pool.js");
+
 describe("createBuiltinExecutor", () => {
-  test("dispatches on the task type", async () => {
-    const executor = createBuiltinExecutor();
-    assert.equal(executor.name, "builtin");
-    const research = await executor.runBranch(work({ description: "battery prices" }, [{ name: "n.md", text: NOTES }]));
-    assert.equal(research.findings[0]?.source, "n.md");
-    assert.equal(research.statistics, undefined);
-    const analysis = await executor.runBranch(work({ type: "analysis", description: "d" }, [{ name: "d.csv", text: CSV }]));
-    assert.equal(analysis.statistics?.length, 2);
-  });
+  // Inline (small inputs) and on a worker thread (inlineMaxChars 0 sends every job to one) must agree.
+  const inline = createOfflinePool();
+  const threaded = createOfflinePool({ maxThreads: 1, inlineMaxChars: 0 });
+  after(() => Promise.all([inline.close(), threaded.close()]));
 
-  test("rejects with the abort reason when the signal is already aborted", async () => {
+  for (const [where, pool] of [["inline", inline], ["on a worker thread", threaded]] as const) {
+    test(`dispatches on the task type (${where})`, async () => {
+      const executor = createBuiltinExecutor(pool);
+      assert.equal(executor.name, "builtin");
+      const research = await executor.runBranch(work({ description: "battery prices" }, [{ name: "n.md", text: NOTES }]));
+      assert.equal(research.findings[0]?.source, "n.md");
+      assert.equal(research.statistics, undefined);
+      assert.deepEqual(research, researchFindings(work({ description: "battery prices" }, [{ name: "n.md", text: NOTES }])));
+      const analysis = await executor.runBranch(work({ type: "analysis", description: "d" }, [{ name: "d.csv", text: CSV }]));
+      assert.equal(analysis.statistics?.length, 2);
+    });
+
+    test(`rejects with the abort reason when the signal is already aborted (${where})`, async () => {
+      const controller = new AbortController();
+      const reason = new Error("branch timed out");
+      controller.abort(reason);
+      const aborted = { ...work({ description: "d" }, []), signal: controller.signal };
+      await assert.rejects(createBuiltinExecutor(pool).runBranch(aborted), (error: unknown) => error === reason);
+    });
+
+    test(`a malformed CSV rejects the branch (${where})`, async () => {
+      const bad = work({ type: "analysis", description: "d" }, [{ name: "bad.csv", text: "a,b\n1,2,3\n" }]);
+      await assert.rejects(createBuiltinExecutor(pool).runBranch(bad), /bad\.csv/);
+    });
+  }
+
+  test("a big job runs on a thread, and aborting it stops the work at once", async () => {
+    const pool = createOfflinePool({ maxThreads: 1 });
+    after(() => pool.close());
+    const big = `${NOTES}\n\n`.repeat(Math.ceil(3_000_000 / NOTES.length));
+    const executor = createBuiltinExecutor(pool);
+    let started = performance.now();
+    await executor.runBranch(work({ description: "battery prices" }, [{ name: "big.md", text: big }]));
+    const whole = performance.now() - started;
+    assert.equal(pool.threads(), 1, "the job ran on a worker thread");
+
     const controller = new AbortController();
-    const reason = new Error("branch timed out");
-    controller.abort(reason);
-    const aborted = { ...work({ description: "d" }, []), signal: controller.signal };
-    await assert.rejects(createBuiltinExecutor().runBranch(aborted), (error: unknown) => error === reason);
-  });
-
-  test("a malformed CSV rejects the branch", async () => {
-    const bad = work({ type: "analysis", description: "d" }, [{ name: "bad.csv", text: "a,b\n1,2,3\n" }]);
-    await assert.rejects(createBuiltinExecutor().runBranch(bad), /bad\.csv/);
+    const reason = new Error("run cancelled");
+    const running = executor.runBranch({ ...work({ description: "battery prices" }, [{ name: "big.md", text: big }]), signal: controller.signal });
+    setTimeout(() => controller.abort(reason), whole / 10);
+    started = performance.now();
+    await assert.rejects(running, (error: unknown) => error === reason);
+    const untilRejected = performance.now() - started;
+    assert.ok(untilRejected < whole / 2, `aborted after ${untilRejected.toFixed(0)} ms; the whole job takes ${whole.toFixed(0)} ms`);
+    // The pool still works after a thread was stopped.
+    const again = await executor.runBranch(work({ description: "battery prices" }, [{ name: "n.md", text: NOTES }]));
+    assert.equal(again.findings[0]?.source, "n.md");
   });
 });

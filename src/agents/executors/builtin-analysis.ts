@@ -9,7 +9,7 @@ import type { ColumnStatistics, Finding, TextStatistics } from "../../orchestrat
 import { splitSentences } from "../text/sentences.js";
 import { tokenize, wordTokens } from "../text/tokenize.js";
 import { NO_EVIDENCE_QUALITY, rankSentences, round, taskQuery, termCoverage } from "./builtin-research.js";
-import type { BranchOutcome, BranchWork, LoadedInput } from "./types.js";
+import type { BranchOutcome, LoadedInput, OfflineWork } from "./types.js";
 
 export const DEFAULT_CONFIDENCE_LEVEL = 0.95;
 /** Top sentences reported per text input. */
@@ -17,7 +17,7 @@ const TEXT_SENTENCES = 3;
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/u;
 
 /** The analysis branch's work: statistics, findings best first, an evidence-based quality. */
-export function analyzeInputs(work: BranchWork): BranchOutcome {
+export function analyzeInputs(work: OfflineWork): BranchOutcome {
   if (work.inputs.length === 0) {
     return { findings: [], quality: NO_EVIDENCE_QUALITY, notes: ["no inputs: nothing to analyze, no findings reported"] };
   }

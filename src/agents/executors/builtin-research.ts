@@ -7,7 +7,7 @@ import type { Finding, Task } from "../../orchestration/schemas.js";
 import { rankBm25 } from "../text/bm25.js";
 import { splitSentences } from "../text/sentences.js";
 import { tokenize } from "../text/tokenize.js";
-import type { BranchOutcome, BranchWork, LoadedInput } from "./types.js";
+import type { BranchOutcome, LoadedInput, OfflineWork } from "./types.js";
 
 export const DEFAULT_MAX_FINDINGS = 8;
 /** The quality reported when there is no evidence at all. */
@@ -95,7 +95,7 @@ export function termCoverage(terms: readonly string[], findings: readonly Findin
 }
 
 /** The research branch's work: evidence sentences, best first, and an evidence-based quality. */
-export function researchFindings(work: BranchWork, opts: ResearchOptions = {}): BranchOutcome {
+export function researchFindings(work: OfflineWork, opts: ResearchOptions = {}): BranchOutcome {
   const maxFindings = opts.maxFindings ?? DEFAULT_MAX_FINDINGS;
   if (work.inputs.length === 0) {
     return { findings: [], quality: NO_EVIDENCE_QUALITY, notes: ["no inputs: nothing to rank, no findings reported"] };

@@ -32,6 +32,13 @@ export interface BranchWork {
   timeout_seconds: number;
 }
 
+/** What the offline (builtin) work needs of a branch: plain data, so it can be sent to a worker thread. */
+export interface OfflineWork {
+  task: Task;
+  inputs: LoadedInput[];
+  agent: Pick<AgentRef, "parameters">;
+}
+
 export interface BranchOutcome {
   /** Best first. */
   findings: Finding[];
