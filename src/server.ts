@@ -3,13 +3,12 @@
  * Entry point: parse the settings, build the server, serve it over stdio (one client) or Streamable HTTP
  * (a session per client), resume interrupted runs. stdout carries JSON-RPC only; everything else goes to stderr.
  */
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import { parseCommand, SettingsError, USAGE, type Settings } from "./config.js";
+import { parseCommand, requestLimit, SettingsError, USAGE, type Settings } from "./config.js";
 import { createConductor, VERSION, type Conductor } from "./create-server.js";
 import { loadTokens } from "./http/auth-tokens.js";
-import { serveHttp } from "./http/http-server.js";
 import { createStderrLogger, type Logger } from "./log.js";
 import { LOCAL_PRINCIPAL } from "./sessions/client-sessions.js";
+import { StdioTransport } from "./stdio/stdio-transport.js";
 
 async function main(): Promise<void> {
   let command;
@@ -40,18 +39,31 @@ async function main(): Promise<void> {
   await resumeOrphans(conductor, log);
   let stopTransport: () => Promise<void>;
   if (settings.transport === "http") {
+    const { serveHttp } = await import("./http/http-server.js"); // express and the HTTP transport only when serving HTTP
     const http = await serveHttp(conductor, settings, tokens, log);
     stopTransport = http.close;
     log.info(`conductor-mcp ${VERSION} serving Streamable HTTP on ${http.url}`, {
       db: redactDb(settings.dbPath), allowedDirs: settings.allowedDirs, principals: tokens ? [...tokens.principals] : [LOCAL_PRINCIPAL],
     });
   } else {
-    await conductor.connectClient(LOCAL_PRINCIPAL).connect(new StdioServerTransport());
+    await conductor.connectClient(LOCAL_PRINCIPAL).connect(stdioTransport(settings, log));
     stopTransport = async () => undefined;
     log.info(`conductor-mcp ${VERSION} serving on stdio`, { db: redactDb(settings.dbPath), allowedDirs: settings.allowedDirs });
   }
   conductor.context.manager.startBackground();
   handleShutdown(conductor, settings, stopTransport, log);
+}
+
+/** Stdio with the same bound as an HTTP body: a larger message is answered with an error, and serving goes on. */
+function stdioTransport(settings: Settings, log: Logger): StdioTransport {
+  return new StdioTransport({
+    maxMessageBytes: requestLimit(settings.maxInputBytes),
+    describeLimit: ({ bytes, limit }) =>
+      `the message has ${bytes} bytes, more than this server's limit of ${limit} bytes (4 x --max-input-bytes + 1 MB); ` +
+      "pass large documents by path (--allow-dir), or start the server with a larger --max-input-bytes",
+    onOversize: ({ bytes, limit, id }) =>
+      log.warning(`refused a message of ${bytes} bytes on stdio (limit ${limit} bytes)${id === undefined ? "; it had no id to answer" : `; answered request ${JSON.stringify(id)} with an error`}`),
+  });
 }
 
 async function resumeOrphans(conductor: Conductor, log: Logger): Promise<void> {

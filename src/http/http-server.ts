@@ -10,7 +10,7 @@ import { hostHeaderValidation, localhostHostValidation } from "@modelcontextprot
 import { requireBearerAuth } from "@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
-import { isLoopback, type Settings } from "../config.js";
+import { isLoopback, requestLimit, type Settings } from "../config.js";
 import type { Conductor } from "../create-server.js";
 import type { Logger } from "../log.js";
 import { LOCAL_PRINCIPAL } from "../sessions/client-sessions.js";
@@ -97,7 +97,7 @@ export async function serveHttp(conductor: Conductor, settings: Settings, tokens
   app.all("/mcp", checkOrigin(settings.host, loopback), authenticate, route);
   const badBody: ErrorRequestHandler = (error: { status?: number; type?: string; message?: string }, _req, res, next) => {
     if (res.headersSent) return next(error);
-    if (error.type === "entity.too.large") return jsonRpcError(res, 413, `the request body is larger than this server's limit of ${maxBody} bytes (4 x --max-input-bytes)`);
+    if (error.type === "entity.too.large") return jsonRpcError(res, 413, `the request body is larger than this server's limit of ${maxBody} bytes (4 x --max-input-bytes + 1 MB)`);
     if (error.type === "entity.parse.failed") return jsonRpcError(res, 400, `the request body is not JSON: ${error.message ?? ""}`, -32700);
     return jsonRpcError(res, error.status ?? 500, error.message ?? "bad request");
   };
@@ -149,11 +149,6 @@ function onStreamOpened(res: Response, opened: () => void): void {
     if (res.statusCode === 200) setImmediate(opened);
     return result;
   }) as typeof res.writeHead;
-}
-
-/** The largest request body: room for four inputs of the largest size (their JSON escaping included). */
-export function requestLimit(maxInputBytes: number): number {
-  return 4 * maxInputBytes + 1_000_000;
 }
 
 function jsonRpcError(res: Response, status: number, message: string, code = status === 500 ? -32603 : -32000): void {
