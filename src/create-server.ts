@@ -7,6 +7,7 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Settings } from "./config.js";
 import type { ServerLogger } from "./log.js";
 import { createBuiltinExecutor } from "./agents/executors/builtin.js";
+import { createOfflinePool } from "./agents/offthread/worker-pool.js";
 import { createDelegateExecutor } from "./agents/executors/delegate.js";
 import { createReportWriter } from "./agents/executors/report-writer.js";
 import { createSamplingExecutor, type Sampler } from "./agents/executors/sampling.js";
@@ -79,8 +80,9 @@ export async function createConductor(settings: Settings, log: ServerLogger): Pr
     const session = await sessions.waitForRun(runId, await principalOf(runId), options.signal);
     return session.server.server.createMessage(params, options);
   };
+  const offline = createOfflinePool({ maxThreads: settings.workerThreads });
   const graph = buildWorkflowGraph({
-    executors: { builtin: createBuiltinExecutor(), sampling: createSamplingExecutor(sample), delegate: createDelegateExecutor() },
+    executors: { builtin: createBuiltinExecutor(offline), sampling: createSamplingExecutor(sample, offline), delegate: createDelegateExecutor(offline) },
     agents: createRunAgents(factory, allocations, agentStore, principalOf),
     loadInputs,
     recordEvents: (runId, events) => manager.recordEvents(runId, events),
@@ -116,6 +118,7 @@ export async function createConductor(settings: Settings, log: ServerLogger): Pr
       // The database closes first: a branch whose client connection closes next must not record that as its
       // failure (it runs again on the next start). Nothing is written after the shutdown was recorded.
       await storage.close();
+      await offline.close().catch(() => undefined);
       await Promise.all([...sessions.all()].map((s) => s.server.close().catch(() => undefined)));
     },
   };

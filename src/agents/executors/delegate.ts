@@ -5,7 +5,9 @@
  * scored like a model's (stated confidence and evidence checks against the inputs).
  */
 import { interrupt } from "@langchain/langgraph";
+import type { OfflinePool } from "../offthread/worker-pool.js";
 import { ANSWER_SCHEMA, normalizeAnswer, scoreAnswer, systemPrompt, userPrompt } from "./model-answer.js";
+import { promptSources } from "./prompt-sources.js";
 import type { BranchOutcome, BranchWork, Executor } from "./types.js";
 
 export interface WorkOrder {
@@ -17,13 +19,17 @@ export interface WorkOrder {
   agent: BranchWork["agent"];
   prompt: { system: string; user: string };
   expected_answer: typeof ANSWER_SCHEMA;
+  /** How much of the inputs the prompt carries (big inputs are reduced to their most relevant passages). */
+  sources_sent: { chars: number; of_chars: number };
   [key: string]: unknown;
 }
 
-export function createDelegateExecutor(): Executor {
+export function createDelegateExecutor(pool: OfflinePool): Executor {
   return {
     name: "delegate",
     async runBranch(work: BranchWork): Promise<BranchOutcome> {
+      // Deterministic, so the node's re-run on resume computes the same sources the work order showed.
+      const sources = await promptSources(work, pool);
       const answer = interrupt<WorkOrder, unknown>({
         point: "branch_work",
         summary: `Branch ${work.branch_id} (${work.task.type}${work.task.focus ? `, ${work.task.focus}` : ""}) needs its work done: ${work.task.description}. ` +
@@ -32,14 +38,15 @@ export function createDelegateExecutor(): Executor {
         branch_id: work.branch_id,
         task: { ...work.task, inputs: work.task.inputs },
         agent: work.agent,
-        prompt: { system: systemPrompt(work.agent), user: userPrompt(work) },
+        prompt: { system: systemPrompt(work.agent), user: userPrompt({ ...work, inputs: sources.inputs }) },
         expected_answer: ANSWER_SCHEMA,
+        sources_sent: { chars: sources.sent_chars, of_chars: sources.total_chars },
       });
-      const scored = scoreAnswer(normalizeAnswer(answer), work.inputs, `agent:${work.agent.agent_id}`);
+      const scored = scoreAnswer(normalizeAnswer(answer), sources.inputs, `agent:${work.agent.agent_id}`);
       return {
         findings: scored.findings,
         quality: scored.quality,
-        notes: [`answered by the calling assistant; ${scored.backed} of ${scored.findings.length} findings backed by the inputs`],
+        notes: [`answered by the calling assistant; ${scored.backed} of ${scored.findings.length} findings backed by the inputs`, sources.note],
       };
     },
   };

@@ -5,7 +5,9 @@
  * signal cancels the request). A reply that cannot be read fails the branch with the reason.
  */
 import type { CreateMessageRequest, CreateMessageResult } from "@modelcontextprotocol/sdk/types.js";
+import type { OfflinePool } from "../offthread/worker-pool.js";
 import { MalformedAnswerError, parseModelAnswer, scoreAnswer, systemPrompt, userPrompt } from "./model-answer.js";
+import { promptSources } from "./prompt-sources.js";
 import type { BranchOutcome, BranchWork, Executor } from "./types.js";
 
 /** Asks the model of the client acting for run `runId`. */
@@ -13,14 +15,15 @@ export type Sampler = (runId: string, params: CreateMessageRequest["params"], op
 
 export const DEFAULT_MAX_TOKENS = 2000;
 
-export function createSamplingExecutor(sample: Sampler, defaultMaxTokens = DEFAULT_MAX_TOKENS): Executor {
+export function createSamplingExecutor(sample: Sampler, pool: OfflinePool, defaultMaxTokens = DEFAULT_MAX_TOKENS): Executor {
   return {
     name: "sampling",
     async runBranch(work: BranchWork): Promise<BranchOutcome> {
       const maxTokens = positiveInt(work.agent.parameters.max_tokens) ?? defaultMaxTokens;
+      const sources = await promptSources(work, pool);
       const result = await sample(work.run_id, {
         systemPrompt: systemPrompt(work.agent),
-        messages: [{ role: "user", content: { type: "text", text: userPrompt(work) } }],
+        messages: [{ role: "user", content: { type: "text", text: userPrompt({ ...work, inputs: sources.inputs }) } }],
         maxTokens,
         temperature: 0.2,
         includeContext: "none",
@@ -29,13 +32,14 @@ export function createSamplingExecutor(sample: Sampler, defaultMaxTokens = DEFAU
       }, { signal: work.signal, timeout: work.timeout_seconds * 1000 });
       const text = replyText(result);
       const parsed = parseModelAnswer(text);
-      const scored = scoreAnswer(parsed, work.inputs, `model:${result.model}`);
+      const scored = scoreAnswer(parsed, sources.inputs, `model:${result.model}`); // checked against what the model saw
       return {
         findings: scored.findings,
         quality: scored.quality,
         notes: [
           `answered by ${result.model} (stop: ${result.stopReason ?? "unknown"}), ${maxTokens} tokens allowed`,
           `${scored.backed} of ${scored.findings.length} findings backed by the inputs; stated confidence ${parsed.confidence ?? "none"}`,
+          sources.note,
         ],
       };
     },
