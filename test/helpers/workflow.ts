@@ -35,7 +35,7 @@ export interface Status {
   timeline_length: number;
 }
 
-export interface TimelineEvent { seq: number; event: string; node?: string; branch_id?: string; data?: Record<string, unknown> }
+export interface TimelineEvent { seq: number; timestamp?: string; event: string; node?: string; branch_id?: string; data?: Record<string, unknown> }
 
 /** The whole timeline of a run, paging through get_timeline. */
 export async function timeline(client: Client, runId: string): Promise<TimelineEvent[]> {
