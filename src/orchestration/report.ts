@@ -13,6 +13,9 @@ export interface ReportInput {
   failure?: string;
 }
 
+/** Rows of the analysis table at most: the report stays readable (and small) whatever the tables were. */
+export const MAX_REPORT_STATISTICS = 50;
+
 export function writeReport({ objective, tasks, merge, revisions, failure }: ReportInput): string {
   const lines: string[] = [`# ${failure ? "Incomplete report" : "Report"}: ${oneLine(objective)}`, ""];
   if (failure) lines.push(`**The run failed:** ${failure}. What the branches found so far is below.`, "");
@@ -26,16 +29,18 @@ export function writeReport({ objective, tasks, merge, revisions, failure }: Rep
   section(lines, "Supporting evidence", merge.research.supporting_evidence);
   if (merge.analysis.statistics.length > 0) {
     lines.push("## Analysis figures", "", "| source | column | n | mean | sd | min | max | CI |", "|---|---|---|---|---|---|---|---|");
-    for (const s of merge.analysis.statistics) {
+    for (const s of merge.analysis.statistics.slice(0, MAX_REPORT_STATISTICS)) {
       lines.push(`| ${s.source} | ${s.column} | ${s.count} | ${s.mean} | ${s.std_dev} | ${s.min} | ${s.max} | ${pct(s.confidence_level)}: [${s.confidence_interval[0]}, ${s.confidence_interval[1]}] |`);
     }
+    const more = merge.analysis.statistics.length - MAX_REPORT_STATISTICS;
+    if (more > 0) lines.push("", `${more} more columns are in the branches' statistics (orchestrator://runs/{run_id}, completed_branches).`);
     lines.push("");
   }
   section(lines, "Analysis findings", [...merge.analysis.primary_findings, ...merge.analysis.supporting_evidence]
     .filter((f) => !merge.analysis.statistics.some((s) => f.text.startsWith(`${s.column} (`))));
   if (merge.failed_branches.length > 0) {
     lines.push("## What failed", "");
-    for (const f of merge.failed_branches) lines.push(`- ${f.branch_id} (${taskLabel(tasks, f.branch_id)}): ${oneLine(f.error)}`);
+    for (const f of merge.failed_branches) lines.push(`- ${f.branch_id} (${taskLabel(tasks, f.branch_id)}): ${oneLine(f.error).slice(0, 300)}`);
     lines.push("");
   }
   lines.push("## Source attribution", "", "| branch | task | share |", "|---|---|---|");

@@ -4,9 +4,29 @@
  */
 import { ResourceTemplate, type McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { SessionContext } from "../server-context.js";
+import { boundedJson, type Shrink } from "./bounded-json.js";
 import { runGraphMermaid } from "./run-graph.js";
 
 const RUNS_URI = "orchestrator://runs";
+
+type RunState = { completed_branches: Record<string, { findings: unknown[]; statistics?: unknown[] } & Record<string, unknown>> } & Record<string, unknown>;
+const eachBranch = (state: RunState, f: (b: RunState["completed_branches"][string]) => Record<string, unknown>) =>
+  ({ ...state, completed_branches: Object.fromEntries(Object.entries(state.completed_branches).map(([k, b]) => [k, f(b)])) }) as RunState;
+
+/** A run of hundreds of branches with big tables can outgrow a client's limit: its details go first. */
+const RUN_STATE_SHRINKS: Shrink<RunState>[] = [
+  {
+    note: "each branch's findings and statistics cut to its best 3 (findings_total, statistics_total say how many it has)",
+    apply: (state) => eachBranch(state, (b) => ({
+      ...b, findings: b.findings.slice(0, 3), findings_total: b.findings.length,
+      ...(b.statistics ? { statistics: b.statistics.slice(0, 3), statistics_total: b.statistics.length } : {}),
+    })),
+  },
+  {
+    note: "branches listed without findings or statistics (the report has the best of them)",
+    apply: (state) => eachBranch(state, ({ findings: _f, statistics: _s, ...rest }) => rest),
+  },
+];
 
 /** The client sees its principal's runs only; another principal's run id is an unknown one. */
 export function registerRunResources(server: McpServer, ctx: SessionContext): void {
@@ -43,7 +63,8 @@ export function registerRunResources(server: McpServer, ctx: SessionContext): vo
       }] as const;
     })));
     const row = await ctx.manager.requireRun(id, ctx.principal);
-    return json(uri, { ...status, objective: row.objective, created_at: row.created_at, updated_at: row.updated_at, tasks: snapshot.values.task_queue ?? (row.options as { tasks?: unknown }).tasks ?? [], completed_branches: completed });
+    const state = { ...status, objective: row.objective, created_at: row.created_at, updated_at: row.updated_at, tasks: snapshot.values.task_queue ?? (row.options as { tasks?: unknown }).tasks ?? [], completed_branches: completed };
+    return { contents: [{ uri: uri.href, mimeType: "application/json", text: boundedJson(state, RUN_STATE_SHRINKS) }] };
   });
 
   server.registerResource("run_timeline", new ResourceTemplate(`${RUNS_URI}/{run_id}/timeline`, { list: undefined, complete }), {

@@ -4,7 +4,7 @@ import { createBuiltinExecutor } from "../../src/agents/executors/builtin.js";
 import { loadBuilt } from "../helpers/built.js";
 import type * as WorkerPoolModule from "../../src/agents/offthread/worker-pool.js";
 import { researchFindings } from "../../src/agents/executors/builtin-research.js";
-import { analyzeInputs } from "../../src/agents/executors/builtin-analysis.js";
+import { analyzeInputs, MAX_ANALYSIS_FINDINGS, MAX_STATISTICS } from "../../src/agents/executors/builtin-analysis.js";
 import type { BranchWork, LoadedInput } from "../../src/agents/executors/types.js";
 import type { Task } from "../../src/orchestration/schemas.js";
 
@@ -201,6 +201,17 @@ describe("builtin analysis", () => {
 
 // The pool as built: its worker threads load dist/ (they do not get tsx's loader on Node 20).
 const { createOfflinePool } = await loadBuilt<typeof WorkerPoolModule>("agents/offthread/worker-pool.js");
+
+describe("analysis result size", () => {
+  test("a table of 100 numeric columns reports the first 40 statistics and at most 20 findings, and says so", () => {
+    const header = Array.from({ length: 100 }, (_, i) => `c${i}`).join(",");
+    const rows = Array.from({ length: 5 }, (_, r) => Array.from({ length: 100 }, (_, i) => String(r * i)).join(","));
+    const outcome = analyzeInputs(work({ type: "analysis", description: "all columns" }, [{ name: "wide.csv", text: [header, ...rows].join("\n") }]));
+    assert.equal(outcome.statistics?.length, MAX_STATISTICS);
+    assert.equal(outcome.findings.length, MAX_ANALYSIS_FINDINGS);
+    assert.ok(outcome.notes?.some((n) => n === "100 numeric columns; the first 40 are reported"));
+  });
+});
 
 describe("createBuiltinExecutor", () => {
   // Inline (small inputs) and on a worker thread (inlineMaxChars 0 sends every job to one) must agree.

@@ -12,6 +12,9 @@ import { NO_EVIDENCE_QUALITY, rankSentences, round, taskQuery, termCoverage } fr
 import type { BranchOutcome, LoadedInput, OfflineWork } from "./types.js";
 
 export const DEFAULT_CONFIDENCE_LEVEL = 0.95;
+/** The most statistics and findings one analysis branch reports (its quality counts them all). */
+export const MAX_STATISTICS = 40;
+export const MAX_ANALYSIS_FINDINGS = 20;
 /** Top sentences reported per text input. */
 const TEXT_SENTENCES = 3;
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/u;
@@ -75,8 +78,11 @@ export function analyzeInputs(work: OfflineWork): BranchOutcome {
     quality = NO_EVIDENCE_QUALITY;
     notes.push("no numeric column and no text input: no findings reported");
   }
-  const outcome: BranchOutcome = { findings, quality: round(quality, 4), notes };
-  if (statistics.length > 0) outcome.statistics = statistics;
+  // A branch's result stays small whatever the inputs (a table of 10,000 numeric columns, 100 text inputs).
+  if (statistics.length > MAX_STATISTICS) notes.push(`${statistics.length} numeric columns; the first ${MAX_STATISTICS} are reported`);
+  if (findings.length > MAX_ANALYSIS_FINDINGS) notes.push(`${findings.length} findings; the best ${MAX_ANALYSIS_FINDINGS} are reported`);
+  const outcome: BranchOutcome = { findings: findings.slice(0, MAX_ANALYSIS_FINDINGS), quality: round(quality, 4), notes };
+  if (statistics.length > 0) outcome.statistics = statistics.slice(0, MAX_STATISTICS);
   if (textStatistics.length > 0) outcome.text_statistics = textStatistics;
   return outcome;
 }

@@ -73,7 +73,7 @@ export function branchNode(name: BranchNodeName, deps: GraphDeps) {
         ...(outcome.notes ? { notes: outcome.notes } : {}),
       });
     }
-    if (!outcome) result.error = error instanceof Error ? error.message : String(error);
+    if (!outcome) result.error = errorText(error);
     await deps.agents.recordOutcome({
       agent_type: branch.agent.agent_type, agent_id: branch.agent.agent_id, run_id, branch_id: branch.branch_id, attempt: branch.attempts,
       success: outcome !== undefined, quality: result.performance.data_quality_score, seconds: result.performance.execution_time,
@@ -95,4 +95,10 @@ function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
     signal.addEventListener("abort", onAbort, { once: true });
     work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
   });
+}
+
+/** A failure's message as recorded (state, timeline, report): at most 2,000 characters, whatever threw it. */
+function errorText(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.length > 2000 ? `${message.slice(0, 1999)}\u2026` : message;
 }
