@@ -2,11 +2,15 @@
  * Server settings: command-line flags over environment variables over defaults, resolved in one function.
  */
 import { parseArgs } from "node:util";
+import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { isPostgresUrl } from "./storage/storage.js";
 import envPaths from "env-paths";
 import { defaultCapacity } from "./agents/resource-pool.js";
+import { apiKeyFor } from "./agents/models/chat-models.js";
+import { parseModelName } from "./agents/models/model-name.js";
+import { parseModelPrices, type ModelPrices } from "./agents/models/model-prices.js";
 
 export const LOG_LEVELS = ["debug", "info", "warning", "error"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -36,6 +40,20 @@ export interface Settings {
   authTokensFile: string | undefined;
   /** Worker threads for CPU-heavy branch work (ranking, statistics) off the event loop. */
   workerThreads: number;
+  /** The model executor; undefined when no --model is configured. */
+  models: ModelSettings | undefined;
+}
+
+export interface ModelSettings {
+  /** The default model (`--model`), and every model a run or template may name (`--models`, always with the default). */
+  model: string;
+  allowed: string[];
+  baseUrl: string | undefined;
+  /** Model calls in flight in this process at most. */
+  concurrency: number;
+  /** A cap on every run's token budget. */
+  maxRunTokens: number | undefined;
+  prices: ModelPrices;
 }
 
 export const TRANSPORTS = ["stdio", "http"] as const;
@@ -67,6 +85,12 @@ export const ENV = {
   port: "CONDUCTOR_PORT",
   authTokens: "CONDUCTOR_AUTH_TOKENS",
   workerThreads: "CONDUCTOR_WORKER_THREADS",
+  model: "CONDUCTOR_MODEL",
+  modelBaseUrl: "CONDUCTOR_MODEL_BASE_URL",
+  models: "CONDUCTOR_MODELS",
+  modelConcurrency: "CONDUCTOR_MODEL_CONCURRENCY",
+  maxRunTokens: "CONDUCTOR_MAX_RUN_TOKENS",
+  modelPrices: "CONDUCTOR_MODEL_PRICES",
 } as const;
 
 export const USAGE = `conductor-mcp: an MCP server (stdio or Streamable HTTP) that runs durable multi-agent workflows.
@@ -97,6 +121,15 @@ Options:
                        runs, agents and templates (env ${ENV.authTokens}; default: none, no authentication)
   --worker-threads N   threads for the offline text work (ranking, statistics), off the event loop
                        (env ${ENV.workerThreads}; default: this machine's cores, ${os.availableParallelism()})
+  --model PROVIDER:MODEL  the model executor's model: anthropic:NAME or openai:NAME (env ${ENV.model}; default:
+                       none, no model executor); the key comes from ANTHROPIC_API_KEY or OPENAI_API_KEY only
+  --model-base-url URL an OpenAI- or Anthropic-compatible server instead of the provider's API (Ollama, vLLM,
+                       llama.cpp, LM Studio: http://localhost:11434/v1 and --model openai:NAME) (env ${ENV.modelBaseUrl})
+  --models LIST        comma-separated models a run's "model" or a template may name (env ${ENV.models}; default: --model)
+  --model-concurrency N  model calls in flight at most, queued fairly across runs (env ${ENV.modelConcurrency}; default: 8)
+  --max-run-tokens N   a cap on every run's token budget (env ${ENV.maxRunTokens}; default: none)
+  --model-prices FILE  JSON prices per model, dollars per million tokens: { "openai:gpt-4o-mini": { "input": 0.15,
+                       "output": 0.6 } } (env ${ENV.modelPrices}; default: none, costs unknown)
   --help               print this help and exit
   --version            print the version and exit
 `;
@@ -138,6 +171,12 @@ export function parseCommand(argv: string[], rawEnv: NodeJS.ProcessEnv): ParsedC
         port: { type: "string" },
         "auth-tokens": { type: "string" },
         "worker-threads": { type: "string" },
+        model: { type: "string" },
+        "model-base-url": { type: "string" },
+        models: { type: "string" },
+        "model-concurrency": { type: "string" },
+        "max-run-tokens": { type: "string" },
+        "model-prices": { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean" },
       },
@@ -195,6 +234,7 @@ export function parseCommand(argv: string[], rawEnv: NodeJS.ProcessEnv): ParsedC
       port,
       authTokensFile: tokens ? path.resolve(tokens) : undefined,
       workerThreads,
+      models: modelSettings(values, env),
     },
   };
 }
@@ -211,6 +251,38 @@ export function requestLimit(maxInputBytes: number): number {
 export function isLoopback(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, "").toLowerCase();
   return h === "localhost" || h === "::1" || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+type Values = Record<string, string | boolean | string[] | undefined>;
+
+/** The model executor's settings; undefined without --model. Throws SettingsError for a bad model, list, key or file. */
+function modelSettings(values: Values, env: NodeJS.ProcessEnv): ModelSettings | undefined {
+  const str = (flag: string, variable: string) => (values[flag] as string | undefined) ?? env[variable];
+  const model = str("model", ENV.model);
+  const baseUrl = str("model-base-url", ENV.modelBaseUrl);
+  const concurrency = positive("--model-concurrency", str("model-concurrency", ENV.modelConcurrency) ?? "8", true);
+  const rawCap = str("max-run-tokens", ENV.maxRunTokens);
+  const maxRunTokens = rawCap === undefined ? undefined : positive("--max-run-tokens", rawCap, true);
+  if (model === undefined) return undefined;
+  const allowed = [...new Set([model, ...(str("models", ENV.models) ?? "").split(",").map((m) => m.trim()).filter(Boolean)])];
+  for (const id of allowed) {
+    try {
+      apiKeyFor(parseModelName(id), { env, ...(baseUrl ? { baseUrl } : {}) });
+    } catch (error) {
+      throw new SettingsError(`--model/--models "${id}": ${(error as Error).message}`);
+    }
+  }
+  if (baseUrl !== undefined && !/^https?:\/\//iu.test(baseUrl)) throw new SettingsError(`--model-base-url must be an http(s) URL, got "${baseUrl}"`);
+  const pricesFile = str("model-prices", ENV.modelPrices);
+  let prices: ModelPrices = {};
+  if (pricesFile !== undefined) {
+    try {
+      prices = parseModelPrices(fs.readFileSync(pricesFile, "utf8"));
+    } catch (error) {
+      throw new SettingsError(`--model-prices ${pricesFile}: ${(error as Error).message}`);
+    }
+  }
+  return { model, allowed, baseUrl, concurrency, maxRunTokens, prices };
 }
 
 function positive(flag: string, raw: string, integer: boolean): number {

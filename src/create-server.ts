@@ -25,6 +25,7 @@ import type { ServerContext } from "./server-context.js";
 import { createSessionServer } from "./session-server.js";
 import { ClientSessions } from "./sessions/client-sessions.js";
 import { openStorage } from "./storage/open-storage.js";
+import { modelExecution } from "./model-execution.js";
 import { RunInterest } from "./resources/run-interest.js";
 
 export { VERSION } from "./version.js";
@@ -50,7 +51,7 @@ export async function createConductor(settings: Settings, log: ServerLogger): Pr
   const sessions = new ClientSessions();
   const principalOf = async (runId: string) => (await runs.principalOf(runId)) ?? "";
   const manager = new RunManager({
-    runs, timeline, inputs, log, changes: storage.changes,
+    runs, timeline, inputs, log, changes: storage.changes, usage: storage.usage,
     checkTasks: async (tasks, principal) => {
       for (const t of tasks) if (t.agent_id !== undefined) await factory.pinnable(t.agent_id, t.type, principal);
     },
@@ -65,6 +66,7 @@ export async function createConductor(settings: Settings, log: ServerLogger): Pr
     leases: storage.leases,
     maxConcurrentRuns: settings.limits.maxConcurrentRuns,
     limits: settings.limits,
+    ...(settings.models ? { models: { ...settings.models, priced: (m: string) => settings.models!.prices[m] !== undefined } } : {}),
   });
 
   const loadInputs = async (runId: string, task: Task, signal: AbortSignal): Promise<LoadedInput[]> =>
@@ -81,13 +83,14 @@ export async function createConductor(settings: Settings, log: ServerLogger): Pr
     return session.server.server.createMessage(params, options);
   };
   const offline = createOfflinePool({ maxThreads: settings.workerThreads });
+  const models = modelExecution(settings, storage.usage, offline);
   const graph = buildWorkflowGraph({
-    executors: { builtin: createBuiltinExecutor(offline), sampling: createSamplingExecutor(sample, offline), delegate: createDelegateExecutor(offline) },
+    executors: { builtin: createBuiltinExecutor(offline), sampling: createSamplingExecutor(sample, offline), delegate: createDelegateExecutor(offline), model: models.executor },
     agents: createRunAgents(factory, allocations, agentStore, principalOf),
     loadInputs,
     recordEvents: (runId, events) => manager.recordEvents(runId, events),
     results,
-    writeReport: createReportWriter(sample),
+    writeReport: createReportWriter({ sample, ...models.report }),
   }, storage.checkpointer);
   manager.attach(graph);
 

@@ -77,6 +77,7 @@ export class AgentFactory {
         monitoring_enabled: true,
         executor: template.executor,
         instructions: template.instructions,
+        ...(template.model ? { model: template.model } : {}),
         template_version: template.version,
       },
     };

@@ -40,7 +40,7 @@ export function createRunAgents(factory: AgentFactory, allocations: AgentAllocat
     for (const task of tasks) {
       if (task.agent_id === undefined) continue;
       const agent = await factory.pinnable(task.agent_id, task.type, principal);
-      planned.push({ task_id: task.id, pinned: true, resources: agent.specification.resource_requirements, agent: toRef(agent.agent_id, agent.agent_type, agent.specification.specialization_parameters, agent.specification.instructions) });
+      planned.push({ task_id: task.id, pinned: true, resources: agent.specification.resource_requirements, agent: toRef(agent.agent_id, agent.agent_type, agent.specification.specialization_parameters, agent.specification.instructions, agent.specification.model) });
     }
     const templates = await factory.listTemplates(principal);
     const needs = runAgentNeeds(tasks, options.quality_threshold, options.branch_timeout_seconds).map((need) => ({
@@ -54,7 +54,7 @@ export function createRunAgents(factory: AgentFactory, allocations: AgentAllocat
       const record = records[i]!;
       planned.push({
         task_id: need.task_id, pinned: false, selection: generated.selection, resources: record.specification.resource_requirements,
-        agent: toRef(record.agent_id, record.agent_type, record.specification.specialization_parameters, record.specification.instructions),
+        agent: toRef(record.agent_id, record.agent_type, record.specification.specialization_parameters, record.specification.instructions, record.specification.model),
       });
     });
     return planned;
@@ -70,7 +70,7 @@ export function createRunAgents(factory: AgentFactory, allocations: AgentAllocat
       if (!agent) throw new Error(`agent ${agentId} is not recorded`);
       if (agent.status !== "active") throw new Error(`agent ${agentId} was retired`);
       const release = await allocations.acquire(agent, signal);
-      return { release, agent: toRef(agent.agent_id, agent.agent_type, agent.specification.specialization_parameters, agent.specification.instructions) };
+      return { release, agent: toRef(agent.agent_id, agent.agent_type, agent.specification.specialization_parameters, agent.specification.instructions, agent.specification.model) };
     },
     async recordOutcome(outcome) {
       const principal = outcome.run_id !== null ? await principalOf(outcome.run_id) : (await agents.get(outcome.agent_id))?.principal ?? "";
@@ -79,6 +79,6 @@ export function createRunAgents(factory: AgentFactory, allocations: AgentAllocat
   };
 }
 
-function toRef(agent_id: string, agent_type: string, parameters: Record<string, unknown>, instructions: string): AgentRef {
-  return { agent_id, agent_type, parameters, instructions };
+function toRef(agent_id: string, agent_type: string, parameters: Record<string, unknown>, instructions: string, model?: string): AgentRef {
+  return { agent_id, agent_type, parameters, instructions, ...(model ? { model } : {}) };
 }

@@ -4,12 +4,13 @@
  * and the types are inferred from them.
  */
 import { z } from "zod";
+import { ModelNameSchema } from "./models/model-name.js";
 
 export const CAPABILITIES = ["research", "analysis", "synthesis", "validation", "monitoring", "coordination"] as const;
 export const CapabilitySchema = z.enum(CAPABILITIES);
 export type Capability = z.infer<typeof CapabilitySchema>;
 
-export const TEMPLATE_EXECUTORS = ["builtin", "sampling", "delegate"] as const;
+export const TEMPLATE_EXECUTORS = ["builtin", "model", "sampling", "delegate"] as const;
 
 export const ResourceRequirementsSchema = z.object({
   cpu: z.number().positive().max(1024).optional().describe("cpu units (1 = one core)"),
@@ -24,6 +25,7 @@ export const TemplateDefinitionSchema = z.object({
   capabilities: z.array(CapabilitySchema).min(1).max(CAPABILITIES.length).describe("What the template can do; selection needs it to cover every needed capability"),
   instructions: z.string().min(1).max(20_000).describe("The agent's standing instructions (its system prompt with a model executor)"),
   executor: z.enum(TEMPLATE_EXECUTORS).default("builtin").describe("Who does the work of agents of this type"),
+  model: ModelNameSchema.optional().describe("The model agents of this type use with the model executor (one the server allows with --models); default: the run's"),
   resource_requirements: ResourceRequirementsSchema.default({}).describe("Resources one agent takes from the pool while it works"),
   default_parameters: z.record(z.string(), z.unknown()).default({}).describe("Specialization defaults, overridden by the task's requirements"),
   max_concurrent_tasks: z.number().int().min(1).max(100).default(3),
@@ -86,6 +88,8 @@ export interface AgentSpecification {
   quality_thresholds: { minimum: number; target: number };
   monitoring_enabled: boolean;
   executor: AgentTemplate["executor"];
+  /** The template's own model, where it names one. */
+  model?: string;
   instructions: string;
   template_version: number;
 }

@@ -9,7 +9,7 @@ export const FOCUSES = ["technical", "market", "competitive"] as const;
 export const PRIORITIES = ["high", "normal", "low"] as const;
 export const WORKFLOW_MODES = ["parallel", "sequential", "adaptive"] as const;
 export const APPROVAL_POINTS = ["sync_point", "quality"] as const;
-export const EXECUTOR_NAMES = ["auto", "sampling", "delegate", "builtin"] as const;
+export const EXECUTOR_NAMES = ["auto", "model", "sampling", "delegate", "builtin"] as const;
 
 /** A task input: inline text with a name, or a file path inside an allowed directory. */
 export const TaskInputSchema = z.union([

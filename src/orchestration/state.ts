@@ -5,6 +5,7 @@
  */
 import { Annotation } from "@langchain/langgraph";
 import type { AgentRef, RunExecutor } from "../agents/executors/types.js";
+import type { RunBudget } from "../agents/models/budget.js";
 import type { Task } from "./schemas.js";
 import type { MergeResult } from "./merge.js";
 
@@ -53,6 +54,10 @@ export interface BranchResult {
   findings_count: number;
   performance: BranchPerformance;
   error?: string;
+  /** Why it failed, where a reason has a name (e.g. "budget_exhausted"). */
+  reason?: string;
+  /** The model calls this attempt made (model executor), as billed. */
+  usage?: { model_calls: number; input_tokens: number; output_tokens: number; cached_input_tokens: number; cost_usd: number };
   /** Set when the branch was not run because this dependency failed. */
   blocked_by?: string;
   completed_at: string;
@@ -74,6 +79,9 @@ export interface RunOptions {
   executor: RunExecutor;
   /** Ask the user through MCP elicitation when the run pauses. */
   elicit?: boolean;
+  /** The model executor's model (`PROVIDER:MODEL`) and the run's budget (tokens capped by --max-run-tokens). */
+  model?: string;
+  budget?: RunBudget;
 }
 
 export interface Outcome {
@@ -164,4 +172,6 @@ export interface BranchAssignment {
   task: Task;
   timeout_seconds: number;
   executor: RunExecutor;
+  model?: string;
+  budget?: RunBudget;
 }

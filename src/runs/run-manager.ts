@@ -13,12 +13,12 @@ import type { HumanDecision } from "../orchestration/quality.js";
 import type { State, StateUpdate } from "../orchestration/state.js";
 import type { Task } from "../orchestration/schemas.js";
 import { FINISHED_STATUSES, type RunRow } from "../storage/run-store.js";
-import type { ChangeFeed, LeaseStorage, RunStorage, TimelineStorage } from "../storage/storage.js";
+import type { ChangeFeed, LeaseStorage, RunStorage, TimelineStorage, UsageStorage } from "../storage/storage.js";
 import type { NewTimelineEvent } from "../storage/timeline-store.js";
 import type { InputAccess } from "./input-access.js";
 import { FinishedSnapshots } from "./finished-snapshots.js";
-import { buildRunStatus, pendingInterrupts, type PendingInterrupt, type RunStatus, type SnapshotView } from "./run-status.js";
-import { prepareRun, type RequestLimits, type StartWorkflowArgs } from "./start-request.js";
+import { buildRunStatus, NO_USAGE, pendingInterrupts, type PendingInterrupt, type RunStatus, type SnapshotView } from "./run-status.js";
+import { prepareRun, type ModelPolicy, type RequestLimits, type StartWorkflowArgs } from "./start-request.js";
 import { planResume, type Answer } from "./resume-plan.js";
 import { RunSlots } from "./run-slots.js";
 import { TimelineBatcher } from "./timeline-batcher.js";
@@ -41,6 +41,10 @@ export interface RunManagerDeps {
   /** Runs executing at once; more queue. */
   maxConcurrentRuns: number;
   limits?: RequestLimits;
+  /** The model-usage ledger (RunStatus.usage). */
+  usage?: UsageStorage;
+  /** The model executor's policy, where a model is configured. */
+  models?: ModelPolicy;
 }
 
 
@@ -107,7 +111,7 @@ export class RunManager {
   async start(args: StartWorkflowArgs, origin: RunOrigin): Promise<{ run_id: string; created: boolean }> {
     const runId = args.run_id ?? `run-${randomUUID()}`;
     if (await this.existing(runId, origin.principal)) return { run_id: runId, created: false };
-    const run = await prepareRun(args, this.deps.inputs, origin.clientSamples, this.deps.limits);
+    const run = await prepareRun(args, this.deps.inputs, origin.clientSamples, this.deps.limits, this.deps.models);
     await this.deps.checkTasks(run.tasks, origin.principal);
     const created = await this.deps.runs.create({ run_id: runId, principal: origin.principal, objective: run.objective, options: { ...run.options, tasks: run.tasks, sync_points: run.sync_points, requested_mode: run.requested_mode }, executor: run.executor, inputs: run.inline, lease: { owner: this.deps.leases.owner.id, expires_at: Date.now() + this.deps.leases.leaseMs } });
     if (!created) {
@@ -167,7 +171,14 @@ export class RunManager {
     const row = await this.deps.runs.get(runId);
     if (!row) throw unknownRun(runId);
     const snapshot = (FINISHED_STATUSES.has(row.status) ? this.finished.get(runId) : undefined) ?? await this.snapshot(runId);
-    return buildRunStatus(row, snapshot, await this.deps.timeline.total(runId));
+    return buildRunStatus(row, snapshot, await this.deps.timeline.total(runId), await this.usage(runId));
+  }
+
+  /** The run's model usage from the ledger (cost only where it has one). */
+  private async usage(runId: string): Promise<RunStatus["usage"]> {
+    if (!this.deps.usage) return NO_USAGE;
+    const t = await this.deps.usage.totals(runId);
+    return { model_calls: t.model_calls, input_tokens: t.input_tokens, output_tokens: t.output_tokens, cached_input_tokens: t.cached_input_tokens, ...(t.cost_usd > 0 ? { cost_usd: t.cost_usd } : {}) };
   }
 
   /** The checkpointed state of a run (values and pending tasks). */

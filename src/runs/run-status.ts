@@ -30,6 +30,13 @@ export const RunStatusShape = {
   }).optional(),
   error: z.string().optional(),
   timeline_length: z.number().int(),
+  usage: z.object({
+    model_calls: z.number().int().describe("model calls the run made (branches, revisions, the report)"),
+    input_tokens: z.number().int(),
+    output_tokens: z.number().int(),
+    cached_input_tokens: z.number().int().describe("of the input tokens, those read from the provider's prompt cache"),
+    cost_usd: z.number().optional().describe("from --model-prices, where the run's models have prices"),
+  }).describe("What the run's model calls used, as the provider (or the sampling client) reported it; zeros when it made none"),
 };
 export const RunStatusSchema = z.object(RunStatusShape);
 export type RunStatus = z.infer<typeof RunStatusSchema>;
@@ -63,7 +70,9 @@ export function branchProgress(values: Partial<State>): RunStatus["progress"] {
   return { branches_total: branches.length, branches_completed: succeeded, branches_failed: failed };
 }
 
-export function buildRunStatus(row: RunRow, snapshot: SnapshotView | undefined, timelineLength: number): RunStatus {
+export const NO_USAGE: RunStatus["usage"] = { model_calls: 0, input_tokens: 0, output_tokens: 0, cached_input_tokens: 0 };
+
+export function buildRunStatus(row: RunRow, snapshot: SnapshotView | undefined, timelineLength: number, usage: RunStatus["usage"] = NO_USAGE): RunStatus {
   const values = snapshot?.values ?? {};
   const status: RunStatus = {
     run_id: row.run_id,
@@ -73,6 +82,7 @@ export function buildRunStatus(row: RunRow, snapshot: SnapshotView | undefined, 
     pending_interrupts: row.status === "interrupted" ? pendingInterrupts(snapshot) : [],
     progress: branchProgress(values),
     timeline_length: timelineLength,
+    usage,
   };
   const result = (values.final_result ?? row.result) as FinalResult | null | undefined;
   if (result) status.result = result as unknown as NonNullable<RunStatus["result"]>;

@@ -9,6 +9,8 @@ import type { RunOptions, SyncPoint } from "../orchestration/state.js";
 import type { InputAccess } from "./input-access.js";
 import { chooseExecutor } from "../agents/executors/choose-executor.js";
 import type { RunExecutor } from "../agents/executors/types.js";
+import type { RunBudget } from "../agents/models/budget.js";
+import { ModelNameSchema } from "../agents/models/model-name.js";
 
 export const DEFAULT_RETRY_ATTEMPTS = 2;
 
@@ -22,7 +24,12 @@ export const StartWorkflowInput = z.object({
   quality_threshold: z.number().min(0).max(1).default(0.7).describe("Below it the quality validator asks for a revision"),
   max_revisions: z.number().int().min(0).max(10).default(2).describe("Revision rounds before the run gives up"),
   branch_timeout_seconds: z.number().positive().max(86_400).default(300).describe("A branch running longer is recorded as timed out"),
-  executor: z.enum(EXECUTOR_NAMES).default("auto").describe("Who does the branch work"),
+  executor: z.enum(EXECUTOR_NAMES).default("auto").describe("Who does the branch work: model (the server calls a chat model), sampling (the client's model), delegate (you do each branch), builtin (offline ranking and statistics), auto"),
+  model: ModelNameSchema.optional().describe("The model a model run uses (one the server allows); default: the server's --model"),
+  budget: z.object({
+    max_tokens: z.number().int().positive().optional().describe("Most input + output tokens the run's model calls may bill"),
+    max_cost_usd: z.number().positive().optional().describe("Most dollars the run's model calls may cost (needs --model-prices for its model)"),
+  }).strict().optional().describe("The most a run may spend on model calls; the server's --max-run-tokens caps it"),
   run_id: z.string().regex(/^(?!\.+$)[A-Za-z0-9_.:-]{1,128}$/, "run ids are 1-128 letters, digits, '_', '.', ':' or '-', and not only dots (they name a resource URI)").optional()
     .describe("Idempotency key: starting an existing run_id returns that run"),
   wait_seconds: z.number().min(0).max(300).default(20).describe("How long the call waits for the run to settle"),
@@ -46,17 +53,26 @@ export interface RequestLimits {
   maxObjectiveChars: number;
 }
 
+/** What the server's model settings allow a run (undefined: no model configured). */
+export interface ModelPolicy {
+  model: string;
+  allowed: readonly string[];
+  maxRunTokens: number | undefined;
+  priced: (model: string) => boolean;
+}
+
 const CONTRACT_LIMITS: RequestLimits = { maxTasks: 500, maxObjectiveChars: 4000 };
 
 /** Normalizes a start request; `clientSamples` says whether the client declared the sampling capability. */
-export async function prepareRun(args: StartWorkflowArgs, inputs: InputAccess, clientSamples = false, limits: RequestLimits = CONTRACT_LIMITS): Promise<PreparedRun> {
+export async function prepareRun(args: StartWorkflowArgs, inputs: InputAccess, clientSamples = false, limits: RequestLimits = CONTRACT_LIMITS, models?: ModelPolicy): Promise<PreparedRun> {
   if (args.tasks.length > limits.maxTasks) {
     throw new UserError(`the run has ${args.tasks.length} tasks, more than this server's limit of ${limits.maxTasks} (--max-tasks); split it into several runs`);
   }
   if (args.objective.length > limits.maxObjectiveChars) {
     throw new UserError(`the objective has ${args.objective.length} characters, more than this server's limit of ${limits.maxObjectiveChars} (--max-objective-chars); shorten it and put detail in the task descriptions`);
   }
-  const executor = chooseExecutor(args.executor, clientSamples, args.tasks.every((t) => (t.inputs?.length ?? 0) > 0));
+  const executor = chooseExecutor(args.executor, clientSamples, args.tasks.every((t) => (t.inputs?.length ?? 0) > 0), models !== undefined);
+  const model = executor === "model" ? runModel(args, models!) : undefined;
   const ids = args.tasks.map((t, i) => t.id ?? `t${i + 1}`);
   const dup = ids.find((id, i) => ids.indexOf(id) !== i);
   if (dup) throw new UserError(`task id "${dup}" is used twice; give every task a unique id`);
@@ -105,8 +121,25 @@ export async function prepareRun(args: StartWorkflowArgs, inputs: InputAccess, c
       retry_attempts: DEFAULT_RETRY_ATTEMPTS,
       executor,
       elicit: args.elicit,
+      ...(model ? { model: model.model, budget: model.budget } : {}),
     },
   };
+}
+
+/** The run's model (allowed by the server) and its budget, capped by --max-run-tokens. Throws UserError. */
+function runModel(args: StartWorkflowArgs, models: ModelPolicy): { model: string; budget: RunBudget } {
+  const model = args.model ?? models.model;
+  if (!models.allowed.includes(model)) {
+    throw new UserError(`model "${model}" is not allowed on this server; allowed: ${models.allowed.join(", ")} (the operator lists them with --models)`);
+  }
+  const budget: RunBudget = {};
+  const tokens = [args.budget?.max_tokens, models.maxRunTokens].filter((n): n is number => n !== undefined);
+  if (tokens.length > 0) budget.max_tokens = Math.min(...tokens);
+  if (args.budget?.max_cost_usd !== undefined) {
+    if (!models.priced(model)) throw new UserError(`budget.max_cost_usd needs a price for ${model}; the operator gives prices with --model-prices FILE, or use budget.max_tokens`);
+    budget.max_cost_usd = args.budget.max_cost_usd;
+  }
+  return { model, budget };
 }
 
 function resolveSyncPoints(given: Record<string, string[]> | undefined, ids: string[], deps: Record<string, string[]>): SyncPoint[] {

@@ -169,6 +169,26 @@ const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> 
       CREATE INDEX conductor_agent_outcomes_by_type ON conductor_agent_outcomes (agent_type, principal, id);
     `,
   },
+  {
+    version: 8,
+    name: "model usage: each call's reservation and its billed tokens and cost, per run",
+    sql: `
+      CREATE TABLE conductor_model_usage (
+        run_id TEXT NOT NULL,
+        call_key TEXT NOT NULL,
+        model TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('reserved', 'billed')),
+        reserved_tokens INTEGER NOT NULL,
+        reserved_cost_usd REAL NOT NULL,
+        input_tokens INTEGER NOT NULL DEFAULT 0,
+        output_tokens INTEGER NOT NULL DEFAULT 0,
+        cached_input_tokens INTEGER NOT NULL DEFAULT 0,
+        cost_usd REAL NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (run_id, call_key)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** Pages of write-ahead log between automatic checkpoints (SQLite's default is 1,000). */

@@ -12,6 +12,7 @@ import { SqlitePollingFeed } from "./sqlite-change-feed.js";
 import type { Storage } from "./storage.js";
 import { TemplateStore } from "./template-store.js";
 import { TimelineStore } from "./timeline-store.js";
+import { UsageLedger } from "./usage-ledger.js";
 
 export function openSqliteStorage(file: string, options: { owner: LeaseOwner; leaseMs: number; env?: NodeJS.ProcessEnv; pollMs?: number }): Storage {
   const db = openDatabase(file);
@@ -23,6 +24,7 @@ export function openSqliteStorage(file: string, options: { owner: LeaseOwner; le
     agents: new AgentStore(db),
     templates: new TemplateStore(db),
     results: new BranchResultStore(db),
+    usage: new UsageLedger(db),
     checkpointer: createCheckpointer(db, options.env),
     pruneCheckpoints: createCheckpointPruner(db),
     changes: new SqlitePollingFeed(db, options.pollMs),

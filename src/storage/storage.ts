@@ -90,6 +90,44 @@ export interface BranchResultStorage {
   get(runId: string, branchId: string, attempt: number): Awaitable<BranchFindings>;
 }
 
+/** A model call's worst case, reserved against its run's budget before the call is made. */
+export interface Reservation {
+  run_id: string;
+  /** The same for the same call when a branch runs again (run, branch, attempt, try). */
+  call_key: string;
+  model: string;
+  tokens: number;
+  cost_usd: number;
+  /** The run's budget; undefined: no limit of that kind. */
+  max_tokens?: number;
+  max_cost_usd?: number;
+}
+
+export type ReserveOutcome = { ok: true; existing: boolean } | { ok: false; spent_tokens: number; spent_cost_usd: number };
+
+export interface UsageBill {
+  input_tokens: number;
+  output_tokens: number;
+  cached_input_tokens: number;
+  cost_usd: number;
+}
+
+export interface UsageTotals extends UsageBill {
+  model_calls: number;
+  /** Tokens and dollars held by reservations not (yet) billed. */
+  reserved_tokens: number;
+  reserved_cost_usd: number;
+}
+
+/** The model-usage ledger: reservations against budgets, then bills (usage-ledger.ts). */
+export interface UsageStorage {
+  reserve(reservation: Reservation): Awaitable<ReserveOutcome>;
+  bill(runId: string, callKey: string, bill: UsageBill): Awaitable<void>;
+  /** Drops a reservation whose call was refused before it could be billed (an HTTP error status). */
+  release(runId: string, callKey: string): Awaitable<void>;
+  totals(runId: string): Awaitable<UsageTotals>;
+}
+
 /** What happened to a run, as other processes on the same database hear of it. */
 export interface RunChange {
   run_id: string;
@@ -116,6 +154,7 @@ export interface Storage {
   agents: AgentStorage;
   templates: TemplateStorage;
   results: BranchResultStorage;
+  usage: UsageStorage;
   checkpointer: BaseCheckpointSaver;
   /** Deletes every checkpoint of a finished run but the last (and what only they refer to). */
   pruneCheckpoints(threadId: string): Awaitable<number>;

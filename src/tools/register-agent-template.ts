@@ -1,6 +1,7 @@
 /**
  * register_agent_template: adds an agent template the factory can select, or a new version of one.
  */
+import { UserError } from "../errors.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { CapabilitySchema, TemplateDefinitionSchema } from "../agents/specification.js";
@@ -30,6 +31,11 @@ export function registerRegisterAgentTemplate(server: McpServer, ctx: SessionCon
     outputSchema: RegisterAgentTemplateOutput,
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   }, async ({ replace, ...definition }) => {
+    const allowed = ctx.settings.models?.allowed ?? [];
+    if (definition.model !== undefined && !allowed.includes(definition.model)) {
+      throw new UserError(`model "${definition.model}" is not allowed on this server; ` +
+        (allowed.length ? `allowed: ${allowed.join(", ")} (the operator lists them with --models)` : "it has no model configured (--model)"));
+    }
     const out = await ctx.factory.register(ctx.principal, definition, replace);
     const text = `${out.created ? "Registered" : "Replaced"} agent template ${out.agent_type} (version ${out.version}) with capabilities ${out.capabilities.join(", ")}.`;
     return { content: [{ type: "text" as const, text }], structuredContent: out };

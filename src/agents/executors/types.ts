@@ -2,6 +2,8 @@
  * What an executor is: the thing that does a branch's work for its agent, and writes the final report.
  * The orchestration graph depends on this interface only; executors are injected.
  */
+import type { RunBudget } from "../models/budget.js";
+import type { CallUsage } from "../models/model-caller.js";
 import type { ColumnStatistics, Finding, Task, TextStatistics } from "../../orchestration/schemas.js";
 
 /** An input as the executor sees it: loaded text with its source name. */
@@ -18,6 +20,8 @@ export interface AgentRef {
   parameters: Record<string, unknown>;
   /** The template's standing instructions (a model executor's system prompt). */
   instructions?: string;
+  /** The template's own model (`PROVIDER:MODEL`), where it names one. */
+  model?: string;
 }
 
 export interface BranchWork {
@@ -30,6 +34,11 @@ export interface BranchWork {
   /** Aborted when the branch times out or the run is cancelled. */
   signal: AbortSignal;
   timeout_seconds: number;
+  /** The run's model and budget (model executor). */
+  model?: string;
+  budget?: RunBudget;
+  /** Which try of the branch this is (a revision or a recovery re-runs it as a new attempt). */
+  attempt?: number;
 }
 
 /** What the offline (builtin) work needs of a branch: plain data, so it can be sent to a worker thread. */
@@ -40,6 +49,8 @@ export interface OfflineWork {
 }
 
 export interface BranchOutcome {
+  /** Model calls the branch made, as the provider billed them. */
+  usage?: CallUsage;
   /** Best first. */
   findings: Finding[];
   /** Evidence-based quality in 0..1. */
@@ -50,7 +61,7 @@ export interface BranchOutcome {
   notes?: string[];
 }
 
-export const RUN_EXECUTORS = ["builtin", "sampling", "delegate"] as const;
+export const RUN_EXECUTORS = ["builtin", "model", "sampling", "delegate"] as const;
 export type RunExecutor = (typeof RUN_EXECUTORS)[number];
 
 export interface Executor {

@@ -40,7 +40,8 @@ export function branchNode(name: BranchNodeName, deps: GraphDeps) {
       outcome = await abortable(
         deps.executors[assignment.executor].runBranch({
           run_id, branch_id: branch.branch_id, objective: assignment.objective, task, inputs, agent: taken.agent, signal,
-          timeout_seconds: assignment.timeout_seconds,
+          timeout_seconds: assignment.timeout_seconds, attempt: branch.attempts,
+          ...(assignment.model ? { model: assignment.model } : {}), ...(assignment.budget ? { budget: assignment.budget } : {}),
         }),
         signal,
       );
@@ -74,6 +75,9 @@ export function branchNode(name: BranchNodeName, deps: GraphDeps) {
       });
     }
     if (!outcome) result.error = errorText(error);
+    const reason = !outcome ? (error as { reason?: unknown } | undefined)?.reason : undefined;
+    if (typeof reason === "string") result.reason = reason;
+    if (outcome?.usage) result.usage = outcome.usage;
     await deps.agents.recordOutcome({
       agent_type: branch.agent.agent_type, agent_id: branch.agent.agent_id, run_id, branch_id: branch.branch_id, attempt: branch.attempts,
       success: outcome !== undefined, quality: result.performance.data_quality_score, seconds: result.performance.execution_time,
@@ -81,8 +85,8 @@ export function branchNode(name: BranchNodeName, deps: GraphDeps) {
     return {
       update: { completed_branches: { [branch.branch_id]: result }, branch_performance: { [branch.branch_id]: result.performance } },
       events: [outcome
-        ? { event: "branch_completed", node: name, branch_id: branch.branch_id, data: { attempt: branch.attempts, quality: result.performance.data_quality_score, findings: result.findings_count, seconds: result.performance.execution_time } }
-        : { event: "branch_failed", node: name, branch_id: branch.branch_id, data: { attempt: branch.attempts, status: result.status, error: result.error } }],
+        ? { event: "branch_completed", node: name, branch_id: branch.branch_id, data: { attempt: branch.attempts, quality: result.performance.data_quality_score, findings: result.findings_count, seconds: result.performance.execution_time, ...(result.usage ? { usage: result.usage } : {}) } }
+        : { event: "branch_failed", node: name, branch_id: branch.branch_id, data: { attempt: branch.attempts, status: result.status, error: result.error, ...(result.reason ? { reason: result.reason } : {}) } }],
     };
   }, (a) => a.branch.branch_id);
 }

@@ -10,7 +10,10 @@ import type { RunAgents } from "../../agents/run-agents.js";
 import type { NewTimelineEvent } from "../../storage/timeline-store.js";
 import type { BranchResultStorage } from "../../storage/storage.js";
 import type { Task } from "../schemas.js";
-import type { StateUpdate } from "../state.js";
+import type { RunOptions, StateUpdate } from "../state.js";
+
+/** What the report writer needs of the run besides the merged results. */
+export type ReportRun = Pick<RunOptions, "executor" | "model" | "budget">;
 import type { ReportInput } from "../report.js";
 
 export interface GraphDeps {
@@ -20,7 +23,7 @@ export interface GraphDeps {
   recordEvents(runId: string, events: NewTimelineEvent[]): Promise<void>;
   /** Keeps what a branch attempt found, out of the checkpoints; and reads it back. */
   results: BranchResultStorage;
-  writeReport(runId: string, input: ReportInput, executor: RunExecutor): Promise<string>;
+  writeReport(runId: string, input: ReportInput, run: ReportRun): Promise<string>;
 }
 
 export type NodeEvent = Omit<NewTimelineEvent, "key">;

@@ -23,7 +23,7 @@ export function finalIntegratorNode(deps: GraphDeps) {
 export async function finalResult(deps: GraphDeps, state: State, merge: MergeResult, failure?: string): Promise<FinalResult> {
   const report = await deps.writeReport(state.workflow_id, {
     objective: state.objective, tasks: state.task_queue, merge, revisions: state.revision_count, ...(failure ? { failure } : {}),
-  }, state.options.executor);
+  }, state.options);
   return {
     report,
     quality_score: merge.overall_quality,

@@ -51,6 +51,8 @@ export function dispatchBranches(state: State): Send[] | "sync_point_manager" {
       const assignment: BranchAssignment = {
         run_id: state.workflow_id, objective: state.objective, branch: b, task, timeout_seconds: state.options.branch_timeout_seconds,
         executor: state.options.executor,
+        ...(state.options.model ? { model: state.options.model } : {}),
+        ...(state.options.budget ? { budget: state.options.budget } : {}),
       };
       return new Send(b.node, assignment);
     });

@@ -15,6 +15,7 @@ import { PgRunLeases } from "./run-leases.js";
 import { PgRunStore } from "./run-store.js";
 import { PgTemplateStore } from "./template-store.js";
 import { PgTimelineStore } from "./timeline-store.js";
+import { PgUsageLedger } from "./usage-ledger.js";
 
 /** How long `healthy()` waits for the database to answer. */
 const HEALTH_TIMEOUT_MS = 2000;
@@ -37,6 +38,7 @@ export async function openPostgresStorage(url: string, options: { owner: LeaseOw
       agents: new PgAgentStore(db),
       templates: new PgTemplateStore(db),
       results: new PgBranchResultStore(db),
+      usage: new PgUsageLedger(db),
       checkpointer,
       pruneCheckpoints: prune,
       changes,

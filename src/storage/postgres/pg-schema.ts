@@ -102,4 +102,24 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       );
     `,
   },
+  {
+    version: 2,
+    name: "model usage: each call's reservation and its billed tokens and cost, per run",
+    sql: `
+      CREATE TABLE conductor_model_usage (
+        run_id TEXT COLLATE "C" NOT NULL,
+        call_key TEXT COLLATE "C" NOT NULL,
+        model TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('reserved', 'billed')),
+        reserved_tokens BIGINT NOT NULL,
+        reserved_cost_usd DOUBLE PRECISION NOT NULL,
+        input_tokens BIGINT NOT NULL DEFAULT 0,
+        output_tokens BIGINT NOT NULL DEFAULT 0,
+        cached_input_tokens BIGINT NOT NULL DEFAULT 0,
+        cost_usd DOUBLE PRECISION NOT NULL DEFAULT 0,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (run_id, call_key)
+      );
+    `,
+  },
 ];
