@@ -1,11 +1,11 @@
 /**
  * The benchmark: orchestration overhead against a bare LangGraph graph and the SQLite limit, and how cost
- * grows with branches, timeline length and runs. Prints the machine and one table (Markdown) to stdout;
+ * grows with branches, timeline length, runs and input size. Prints the machine and one table (Markdown) to stdout;
  * progress goes to stderr. Run after a build: `npm run build && node --import tsx bench/index.ts`.
  *
  * Environment: BENCH_ROUNDS (5) and BENCH_BATCH (20) for the five-branch comparisons, BENCH_SCALE_SIZES
  * ("5,50,500,2000"), BENCH_SEQUENTIAL_RUNS (10000) within BENCH_SEQUENTIAL_SECONDS (100), BENCH_TIMELINE_EVENTS
- * (10000). See docs/benchmarks.md.
+ * (10000), BENCH_INPUT_SIZES ("0.1,0.4,1,2.5,5,10" MB; bench/input-size.ts). See docs/benchmarks.md.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -23,6 +23,7 @@ const { measureFiveBranch } = await import("./five-branch.js");
 const { measureScale } = await import("./scale.js");
 const { measureTimeline } = await import("./timeline.js");
 const { DEFAULT_SEQUENTIAL_RUNS, DEFAULT_SEQUENTIAL_SECONDS, measureSequential } = await import("./sequential.js");
+const { measureInputSize, optionsFromEnv: inputSizeOptions } = await import("./input-size.js");
 
 const int = (name: string, fallback: number) => {
   const v = Number(process.env[name] ?? fallback);
@@ -36,6 +37,7 @@ const sequentialSeconds = int("BENCH_SEQUENTIAL_SECONDS", DEFAULT_SEQUENTIAL_SEC
 const timelineEvents = int("BENCH_TIMELINE_EVENTS", 10_000);
 const sizes = (process.env.BENCH_SCALE_SIZES ?? "5,50,500,2000").split(",").map(Number);
 if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error("BENCH_SCALE_SIZES must be positive integers separated by commas");
+const inputSizes = inputSizeOptions(); // BENCH_INPUT_SIZES, checked before anything runs
 
 const started = performance.now();
 const progress = (line: string) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0)} s] ${line}\n`);
@@ -50,6 +52,7 @@ progress(`timeline: ${timelineEvents} events, pages of 200 through MCP`);
 rows.push(...(await measureTimeline({ events: timelineEvents, page: 200, repeats: 40 })));
 progress(`sequential: ${sequentialRuns} five-branch runs, at most ${sequentialSeconds} s`);
 rows.push(...(await measureSequential(sequentialRuns, sequentialSeconds)));
+rows.push(...(await measureInputSize(progress, inputSizes)));
 
 const loadAfter = os.loadavg()[0]!;
 process.stdout.write(`${header}\nload average (1 min) ${loadBefore.toFixed(2)} at the start, ${loadAfter.toFixed(2)} at the end\n\n`);

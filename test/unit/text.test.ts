@@ -126,6 +126,11 @@ describe("long blocks (linear-time splitting)", () => {
     assert.equal(sentences[3], "2026-01-01T00:00:03Z INFO chip-3 latency 3 ms");
   });
 
+  test("a log of 200,000 lines splits without overflowing the stack", () => {
+    const log = Array.from({ length: 200_000 }, (_, i) => `2026-01-01 INFO chip-${i % 9} latency ${i % 300} ms`).join("\n");
+    assert.equal(splitSentences(log).length, 200_000);
+  });
+
   test("wrapped prose lines still join into one paragraph", () => {
     const wrapped = Array.from({ length: 12 }, (_, i) => (i % 3 === 2 ? `and the market grew in year ${i}.` : `Edge chip revenue line ${i}`)).join("\n");
     assert.equal(splitSentences(wrapped).length, 4);

@@ -28,25 +28,25 @@ export function rankBm25(documents: string[][], query: string[], opts: Bm25Optio
   if (totalLength === 0) return scores;
   const avgLength = totalLength / n;
 
-  const frequencies = documents.map(termFrequencies);
-  for (const term of terms) {
-    let containing = 0;
-    for (const tf of frequencies) if (tf.has(term)) containing++;
+  // Postings of the query terms only (one pass over the tokens; no frequency map per document).
+  const index = new Map<string, number>(terms.map((t, i) => [t, i]));
+  const postings = terms.map(() => new Map<number, number>());
+  for (let d = 0; d < n; d++) {
+    for (const token of documents[d]!) {
+      const t = index.get(token);
+      if (t === undefined) continue;
+      const posting = postings[t]!;
+      posting.set(d, (posting.get(d) ?? 0) + 1);
+    }
+  }
+  for (const posting of postings) {
+    const containing = posting.size;
     if (containing === 0) continue;
     const idf = Math.log(1 + (n - containing + 0.5) / (containing + 0.5));
-    for (let i = 0; i < n; i++) {
-      const f = frequencies[i]?.get(term) ?? 0;
-      if (f === 0) continue;
-      const length = documents[i]?.length ?? 0;
-      const norm = k1 * (1 - b + (b * length) / avgLength);
-      scores[i] = (scores[i] ?? 0) + (idf * f * (k1 + 1)) / (f + norm);
+    for (const [d, f] of posting) {
+      const norm = k1 * (1 - b + (b * documents[d]!.length) / avgLength);
+      scores[d] = scores[d]! + (idf * f * (k1 + 1)) / (f + norm);
     }
   }
   return scores;
-}
-
-function termFrequencies(doc: string[]): Map<string, number> {
-  const tf = new Map<string, number>();
-  for (const token of doc) tf.set(token, (tf.get(token) ?? 0) + 1);
-  return tf;
 }

@@ -94,7 +94,7 @@ function splitBlocks(text: string): string[] {
   const blocks: string[] = [];
   let current: string[] = [];
   const flush = () => {
-    if (isLineOriented(current)) blocks.push(...current);
+    if (isLineOriented(current)) for (const line of current) blocks.push(line); // not push(...): 125k+ lines overflow the stack
     else if (current.length > 0) blocks.push(current.join(" "));
     current = [];
   };
