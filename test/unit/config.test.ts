@@ -78,3 +78,24 @@ describe("parseCommand", () => {
     assert.throws(() => parseCommand(["stray"], {}), SettingsError);
   });
 });
+
+describe("model settings", () => {
+  test("no --model: no model executor; --model with its key: the model, the allow-list, 8 in flight", () => {
+    assert.equal(settings([]).models, undefined);
+    const s = settings(["--model", "openai:gpt-4o-mini", "--models", "openai:gpt-4o, openai:gpt-4o-mini"], { OPENAI_API_KEY: "sk-x" });
+    assert.deepEqual(s.models, { model: "openai:gpt-4o-mini", allowed: ["openai:gpt-4o-mini", "openai:gpt-4o"], baseUrl: undefined, concurrency: 8, maxRunTokens: undefined, prices: {} });
+    assert.equal(settings([], { CONDUCTOR_MODEL: "anthropic:claude-x", ANTHROPIC_API_KEY: "k", CONDUCTOR_MAX_RUN_TOKENS: "5000" }).models?.maxRunTokens, 5000);
+  });
+
+  test("a missing key names its variable; a local server (--model-base-url) needs none", () => {
+    assert.throws(() => parseCommand(["--model", "anthropic:claude-x"], {}), /set ANTHROPIC_API_KEY/);
+    assert.equal(settings(["--model", "openai:llama3.1", "--model-base-url", "http://localhost:11434/v1"]).models?.baseUrl, "http://localhost:11434/v1");
+  });
+
+  test("a bad model name, base URL or concurrency is a SettingsError", () => {
+    assert.throws(() => parseCommand(["--model", "gpt-4o"], { OPENAI_API_KEY: "k" }), (e: Error) => e instanceof SettingsError && /PROVIDER:MODEL/.test(e.message));
+    assert.throws(() => parseCommand(["--model", "openai:x", "--model-base-url", "localhost:1"], { OPENAI_API_KEY: "k" }), /http\(s\) URL/);
+    assert.throws(() => parseCommand(["--model-concurrency", "0"], {}), SettingsError);
+    assert.throws(() => parseCommand(["--model", "openai:x", "--model-prices", "/nonexistent.json"], { OPENAI_API_KEY: "k" }), /--model-prices/);
+  });
+});

@@ -19,6 +19,8 @@ import { HISTORY_KEPT, type Outcome, type StoredDefinition } from "../../src/sto
 import type { NewTimelineEvent } from "../../src/storage/timeline-store.js";
 import { PgChangeFeed } from "../../src/storage/postgres/change-feed.js";
 import { openPostgresStorage } from "../../src/storage/postgres/open.js";
+import { MIGRATIONS } from "../../src/storage/postgres/pg-schema.js";
+import { checkUsageLedger } from "../helpers/usage-ledger-behaviour.js";
 import { freshDatabase as newDatabase, POSTGRES_URL, SKIP_POSTGRES, type FreshDatabase } from "../helpers/postgres.js";
 
 const SERVER_URL = POSTGRES_URL;
@@ -343,6 +345,13 @@ describe("PostgreSQL agents and branch results", () => {
   });
 });
 
+describe("PostgreSQL usage ledger", () => {
+  test("atomic reservations against a budget from two processes, idempotent keys, bills", { skip }, async () => {
+    await createRun(A, "run-ledger");
+    await checkUsageLedger(A, B, "run-ledger");
+  });
+});
+
 describe("PostgreSQL change feed, checkpoints, opening", () => {
   test("a change published by A reaches B, not A; reconnects when its connection drops", { skip }, async () => {
     const heardA: RunChange[] = [];
@@ -405,7 +414,7 @@ describe("PostgreSQL change feed, checkpoints, opening", () => {
     assert.equal((await three[2]!.templates.all("x")).length, BUILTIN_TEMPLATES.length);
     const client = new pg.Client({ connectionString: empty });
     await client.connect();
-    assert.deepEqual((await client.query("SELECT version FROM conductor_migrations")).rows, [{ version: 1 }]);
+    assert.deepEqual((await client.query("SELECT version FROM conductor_migrations ORDER BY version")).rows, MIGRATIONS.map((m) => ({ version: m.version })), "each migration once");
     assert.equal((await client.query("SELECT COUNT(*)::int AS n FROM checkpoint_migrations")).rows[0].n, 5);
     await client.end();
     await three[1]!.close();

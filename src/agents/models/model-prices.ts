@@ -31,6 +31,10 @@ export function parseModelPrices(text: string): ModelPrices {
   } catch (error) {
     throw new Error(`not JSON: ${(error as Error).message}`);
   }
+  for (const key of typeof json === "object" && json !== null ? Object.keys(json) : []) {
+    const name = ModelNameSchema.safeParse(key);
+    if (!name.success) throw new Error(`"${key}": ${name.error.issues[0]?.message ?? "not a model name"}`);
+  }
   const parsed = ModelPricesSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
