@@ -17,6 +17,7 @@ import { AgentFactory } from "./agents/factory.js";
 import { ResourcePool } from "./agents/resource-pool.js";
 import { createRunAgents } from "./agents/run-agents.js";
 import { buildWorkflowGraph } from "./orchestration/graph.js";
+import { RunWindows } from "./orchestration/run-windows.js";
 import type { Task } from "./orchestration/schemas.js";
 import { askUserToDecide } from "./runs/ask-user.js";
 import { InputAccess } from "./runs/input-access.js";
@@ -91,6 +92,7 @@ export async function createConductor(settings: Settings, log: ServerLogger): Pr
     recordEvents: (runId, events) => manager.recordEvents(runId, events),
     results,
     writeReport: createReportWriter({ sample, ...models.report }),
+    windows: new RunWindows(),
   }, storage.checkpointer);
   manager.attach(graph);
 

@@ -26,7 +26,12 @@ export function branchesAt(state: Pick<State, "active_branches">, syncIndex: num
   return Object.values(state.active_branches).filter((b) => b.sync_index === syncIndex);
 }
 
-export function planWave(state: SchedulingView): WavePlan {
+/**
+ * `limit` is how many may be dispatched: the wave size for executors that pause (delegate work orders, a wave at a
+ * time), unlimited otherwise: then every ready branch goes out at once and the run's window (run-windows.ts) keeps
+ * `wave_size` of them working at a time.
+ */
+export function planWave(state: SchedulingView, limit = state.wave_size): WavePlan {
   const { active_branches: branches, completed_branches: results } = state;
   const pending = branchesAt(state, state.current_sync_index)
     .filter((b) => b.status === "pending")
@@ -41,7 +46,7 @@ export function planWave(state: SchedulingView): WavePlan {
       continue;
     }
     const ready = deps.every((d) => isSucceeded(d, results));
-    if (ready && dispatch.length < state.wave_size) dispatch.push(branch.branch_id);
+    if (ready && dispatch.length < limit) dispatch.push(branch.branch_id);
   }
   return { dispatch, blocked };
 }
@@ -51,6 +56,7 @@ const PRIORITY_ORDER = { high: 0, normal: 1, low: 2 } as const;
  *  wave sorts every pending branch (the largest item of a 1,000-branch run's profile after checkpointing). */
 const BY_ID = new Intl.Collator("en", { numeric: true }).compare;
 
-function byPriorityThenId(a: Branch, b: Branch): number {
+/** Dispatch order: high priority first, then t2 before t10. */
+export function byPriorityThenId(a: Branch, b: Branch): number {
   return PRIORITY_ORDER[a.priority] - PRIORITY_ORDER[b.priority] || BY_ID(a.branch_id, b.branch_id);
 }

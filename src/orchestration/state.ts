@@ -172,6 +172,9 @@ export interface BranchAssignment {
   task: Task;
   timeout_seconds: number;
   executor: RunExecutor;
+  /** How many of the run's branches may work at once (its wave size), and this one's place in the dispatch order. */
+  window: number;
+  position: number;
   model?: string;
   budget?: RunBudget;
 }

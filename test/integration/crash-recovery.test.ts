@@ -34,12 +34,13 @@ async function finish(client: Parameters<typeof call>[0], runId: string): Promis
 }
 
 test("SIGKILL between supersteps: the run resumes on restart and finished branches are not run again", async () => {
-  // Checkpoints: input, step 0, then one per superstep: the 8th follows the second sequential branch.
-  const first = await connectSampling(respond, [], { env: { CONDUCTOR_FAILPOINT_KILL_AFTER_CHECKPOINTS: "8" } });
-  await call(first.client, "start_workflow", fiveTaskRequest({ approvals: [], mode: "sequential", run_id: "killed-between", wait_seconds: 0 }));
+  // Checkpoints: input, step 0, then one per superstep (analyzer, coordinator, branches): the 5th follows the first sync point's branches (t4, t1; a
+  // sync point's ready branches are one superstep, worked through the run's window one at a time).
+  const first = await connectSampling(respond, [], { env: { CONDUCTOR_FAILPOINT_KILL_AFTER_CHECKPOINTS: "5" } });
+  await call(first.client, "start_workflow", fiveTaskRequest({ approvals: [], mode: "sequential", run_id: "killed-between", wait_seconds: 0, sync_points: { first: ["t4", "t1"], rest: ["t2", "t3", "t5"] } }));
   await first.closed;
   const before = executed(first.stats.perBranch);
-  assert.equal(before.length, 2, `two sequential branches ran before the kill: ${before}`);
+  assert.deepEqual(before, ["t1", "t4"], `the first sync point's branches ran before the kill: ${before}`);
 
   const second = await connectSampling(respond, [], { dbPath: first.dbPath });
   try {

@@ -111,18 +111,16 @@ describe("start_workflow / approve_interrupt", () => {
     assert.deepEqual(dispatched.slice(3), ["t4", "t5"], "t5 waits for t4");
   });
 
-  test("sequential mode dispatches one branch per wave and the timeline says the caller chose it", async () => {
+  test("sequential mode works one branch at a time, high priority first, and the timeline says the caller chose it", async () => {
     const done = await call<Status>(s.client, "start_workflow", fiveTaskRequest({ approvals: [], mode: "sequential" }));
     assert.equal(done.workflow_mode, "sequential");
     const events = await timeline(s.client, done.run_id);
     const mode = events.find((e) => e.event === "mode_selected")!;
     assert.equal(mode.data!.source, "caller");
-    const waves: string[][] = [];
-    for (const e of events) {
-      if (e.event === "node_started" && e.node === "parallel_coordinator") waves.push([]);
-      if (e.event === "branch_dispatched") waves.at(-1)!.push(e.branch_id!);
-    }
-    assert.deepEqual(waves, [["t4"], ["t1"], ["t2"], ["t3"], ["t5"]], "one branch per wave, high priority first");
+    assert.equal(mode.data!.wave_size, 1);
+    // Every ready branch is dispatched at once; the run's window of one works them in turn, in dispatch order.
+    assert.deepEqual(events.filter((e) => e.event === "branch_dispatched").map((e) => e.branch_id), ["t4", "t1", "t2", "t3", "t5"], "high priority first");
+    assert.deepEqual(events.filter((e) => e.event === "branch_completed").map((e) => e.branch_id), ["t4", "t1", "t2", "t3", "t5"], "one after another");
   });
 
   test("run_id is an idempotency key", async () => {

@@ -23,7 +23,26 @@ export function apiKeyFor(model: ModelName, options: ChatModelOptions): string {
   throw new Error(`model ${model.id} needs an API key: set ${variable} in the server's environment (or give --model-base-url for a local server)`);
 }
 
+/** Clients kept per model and max_tokens (a budget lowers max_tokens, so a run may need a few); cleared past this. */
+const CACHED_MODELS = 256;
+
 export function createChatModelFactory(options: ChatModelOptions): ChatModelFactory {
+  const cache = new Map<string, Promise<BaseChatModel>>();
+  const build = createUncached(options);
+  return (model, maxTokens) => {
+    const key = `${model.id}\u0000${maxTokens}`;
+    let made = cache.get(key);
+    if (!made) {
+      if (cache.size >= CACHED_MODELS) cache.clear();
+      made = build(model, maxTokens);
+      made.catch(() => cache.delete(key));
+      cache.set(key, made);
+    }
+    return made;
+  };
+}
+
+function createUncached(options: ChatModelOptions): ChatModelFactory {
   return async (model, maxTokens) => {
     const apiKey = apiKeyFor(model, options);
     if (model.provider === "anthropic") {

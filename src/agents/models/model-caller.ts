@@ -6,6 +6,7 @@
  * Errors leave here without the provider's headers and with the API key, should a message carry it, redacted.
  */
 import { setTimeout as sleep } from "node:timers/promises";
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { BaseMessage } from "@langchain/core/messages";
 import { HumanMessage, SystemMessage } from "@langchain/core/messages";
 import type { z } from "zod";
@@ -84,7 +85,7 @@ export function createModelCaller(deps: ModelCallerDeps): ModelCaller {
       try {
         const model = await deps.models(call.model, allowed.max_output_tokens);
         if (call.schema) {
-          const out = await model.withStructuredOutput(call.schema, { includeRaw: true }).invoke(messages, { signal: call.signal });
+          const out = await structured(model, call.schema).invoke(messages, { signal: call.signal });
           reply = { raw: out.raw as { usage_metadata?: UsageMetadata }, parsed: out.parsed as unknown, text: undefined };
         } else {
           const message = await model.invoke(messages, { signal: call.signal });
@@ -113,6 +114,18 @@ export function createModelCaller(deps: ModelCallerDeps): ModelCaller {
       return { value: value as never, usage: { model_calls: 1, ...usage, cost_usd: cost }, tries: attempt, max_output_tokens: allowed.max_output_tokens };
     }
   };
+}
+
+type Structured = ReturnType<BaseChatModel["withStructuredOutput"]>;
+const structuredRunnables = new WeakMap<BaseChatModel, Map<z.ZodType, Structured>>();
+
+/** The model's structured-output runnable for a schema, built once per client (not per call). */
+function structured(model: BaseChatModel, schema: z.ZodType): { invoke(messages: BaseMessage[], options: { signal: AbortSignal }): Promise<{ raw: unknown; parsed: unknown }> } {
+  let bySchema = structuredRunnables.get(model);
+  if (!bySchema) structuredRunnables.set(model, (bySchema = new Map()));
+  let runnable = bySchema.get(schema);
+  if (!runnable) bySchema.set(schema, (runnable = model.withStructuredOutput(schema, { includeRaw: true })));
+  return runnable as never;
 }
 
 interface UsageMetadata {

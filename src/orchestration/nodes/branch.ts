@@ -7,9 +7,9 @@
  */
 import { isGraphInterrupt } from "@langchain/langgraph";
 import type { BranchOutcome } from "../../agents/executors/types.js";
-import type { BranchAssignment, BranchNodeName, BranchResult } from "../state.js";
+import type { BranchAssignment, BranchNodeName, BranchResult, StateUpdate } from "../state.js";
 import { round4 } from "../task-analysis.js";
-import { defineNode, type GraphDeps } from "./define-node.js";
+import { defineNode, type GraphDeps, type NodeEvent } from "./define-node.js";
 
 export class BranchTimeoutError extends Error {
   override name = "BranchTimeoutError";
@@ -18,6 +18,20 @@ export class BranchTimeoutError extends Error {
 export function branchNode(name: BranchNodeName, deps: GraphDeps) {
   return defineNode<BranchAssignment>(name, deps, async (assignment, { config }) => {
     const { branch, task, run_id } = assignment;
+    // Wait for a place in the run's window first: the branch's time and timeout start when it starts working.
+    const leave = await deps.windows.enter(run_id, assignment.window, config.signal, assignment.position);
+    try {
+      return await work(name, deps, assignment, config.signal);
+    } finally {
+      leave();
+    }
+  }, (a) => a.branch.branch_id);
+}
+
+/** The branch's work once it is inside the window: what the node returns. */
+async function work(name: BranchNodeName, deps: GraphDeps, assignment: BranchAssignment, runSignal: AbortSignal | undefined): Promise<{ update: StateUpdate; events: NodeEvent[] }> {
+    const { branch, task, run_id } = assignment;
+    const config = { signal: runSignal };
     const started = performance.now();
     // One controller for the branch, aborted by its timeout or by the run's signal. (Not AbortSignal.any:
     // on Node 20 it kept ~10 KiB per run alive, measured with bench/leak-probe.ts.)
@@ -88,7 +102,6 @@ export function branchNode(name: BranchNodeName, deps: GraphDeps) {
         ? { event: "branch_completed", node: name, branch_id: branch.branch_id, data: { attempt: branch.attempts, quality: result.performance.data_quality_score, findings: result.findings_count, seconds: result.performance.execution_time, ...(result.usage ? { usage: result.usage } : {}) } }
         : { event: "branch_failed", node: name, branch_id: branch.branch_id, data: { attempt: branch.attempts, status: result.status, error: result.error, ...(result.reason ? { reason: result.reason } : {}) } }],
     };
-  }, (a) => a.branch.branch_id);
 }
 
 /** Settles with the work, or rejects as soon as the signal aborts (for executors that ignore it). */

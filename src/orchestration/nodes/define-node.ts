@@ -15,6 +15,7 @@ import type { RunOptions, StateUpdate } from "../state.js";
 /** What the report writer needs of the run besides the merged results. */
 export type ReportRun = Pick<RunOptions, "executor" | "model" | "budget">;
 import type { ReportInput } from "../report.js";
+import type { RunWindows } from "../run-windows.js";
 
 export interface GraphDeps {
   executors: Record<RunExecutor, Executor>;
@@ -24,6 +25,8 @@ export interface GraphDeps {
   /** Keeps what a branch attempt found, out of the checkpoints; and reads it back. */
   results: BranchResultStorage;
   writeReport(runId: string, input: ReportInput, run: ReportRun): Promise<string>;
+  /** Each run's window of branches in flight (shared by the graph's branch nodes). */
+  windows: RunWindows;
 }
 
 export type NodeEvent = Omit<NewTimelineEvent, "key">;

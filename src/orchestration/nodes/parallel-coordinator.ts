@@ -3,13 +3,14 @@
  * dependency blocks); its router fans the wave out with `Send`, one task per branch, to the branch's node.
  */
 import { Send } from "@langchain/langgraph";
-import { planWave } from "../scheduling.js";
+import { byPriorityThenId, planWave } from "../scheduling.js";
 import type { Branch, BranchAssignment, BranchResult, State } from "../state.js";
 import { defineNode, type GraphDeps, type NodeEvent } from "./define-node.js";
 
 export function parallelCoordinatorNode(deps: GraphDeps) {
   return defineNode<State>("parallel_coordinator", deps, (state) => {
-    const plan = planWave(state);
+    // Delegate branches pause for the assistant: a wave of work orders at a time. Others all go, through the window.
+    const plan = planWave(state, state.options.executor === "delegate" ? state.wave_size : Number.POSITIVE_INFINITY);
     const branches: Record<string, Branch> = {};
     const results: Record<string, BranchResult> = {};
     const events: NodeEvent[] = [];
@@ -46,11 +47,12 @@ export function dispatchBranches(state: State): Send[] | "sync_point_manager" {
   const tasks = new Map(state.task_queue.map((t) => [t.id, t]));
   const sends = Object.values(state.active_branches)
     .filter((b) => b.status === "dispatched" && state.completed_branches[b.branch_id]?.attempt !== b.attempts)
-    .map((b) => {
+    .sort(byPriorityThenId)
+    .map((b, position) => {
       const task = tasks.get(b.task_id)!;
       const assignment: BranchAssignment = {
         run_id: state.workflow_id, objective: state.objective, branch: b, task, timeout_seconds: state.options.branch_timeout_seconds,
-        executor: state.options.executor,
+        executor: state.options.executor, window: Math.max(1, state.wave_size), position,
         ...(state.options.model ? { model: state.options.model } : {}),
         ...(state.options.budget ? { budget: state.options.budget } : {}),
       };
