@@ -1,6 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { ResourcePool, ResourceUnavailableError } from "../../src/agents/resource-pool.js";
+import { mulberry32 } from "../helpers/scripted-provider/latency.js";
 
 const pool2 = () => new ResourcePool({ cpu: 2, memory_mb: 1024 });
 const never = () => new AbortController().signal;
@@ -11,16 +12,7 @@ async function flush(times = 5): Promise<void> {
 }
 
 /** A small deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 describe("ResourcePool accounting", () => {
   test("allocate and release", () => {
