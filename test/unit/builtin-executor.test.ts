@@ -17,6 +17,7 @@ function work(task: Partial<Task>, inputs: LoadedInput[], parameters: Record<str
     inputs,
     agent: { agent_id: "a1", agent_type: "research_specialist", parameters },
     signal: new AbortController().signal,
+    timeout_seconds: 300,
   };
 }
 
