@@ -156,3 +156,24 @@ test("the API key is in no output, log, resource, timeline or database row, even
     await close().catch(() => undefined);
   }
 });
+
+test("a revision round asks the model again only for the branches it re-runs", async () => {
+  // t1 and t2 answer sure of themselves (quality 1), t3 and t4 unsure (0.6): the round re-runs those below 0.9.
+  const sure = findingsResponder({ confidence: 1 });
+  const unsure = findingsResponder({ confidence: 0.2 });
+  const { server, provider, close } = await startModelServer("openai", { responder: (r, i) => (r.key === "t1" || r.key === "t2" ? sure(r, i) : unsure(r, i)) });
+  try {
+    const done = await call<ModelStatus>(server.client, "start_workflow", {
+      objective: "Edge accelerators", tasks: markedTasks(4), approvals: [], quality_threshold: 0.9, max_revisions: 1, wait_seconds: 60,
+    });
+    const events = await timeline(server.client, done.run_id);
+    assert.ok(events.some((e) => e.event === "revision_requested"), "a revision round ran");
+    const dispatches = new Map<string, number>();
+    for (const e of events) if (e.event === "branch_dispatched") dispatches.set(e.branch_id!, (dispatches.get(e.branch_id!) ?? 0) + 1);
+    assert.deepEqual(Object.fromEntries(dispatches), { t1: 1, t2: 1, t3: 2, t4: 2 });
+    const calls = provider.callsByKey();
+    for (const [branch, n] of dispatches) assert.equal(calls[branch], n, `${branch}: one model call per dispatch`);
+  } finally {
+    await close();
+  }
+});
