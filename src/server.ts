@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   } else {
     await conductor.connectClient(LOCAL_PRINCIPAL).connect(stdioTransport(settings, log));
     stopTransport = async () => undefined;
-    log.info(`conductor-mcp ${VERSION} serving on stdio`, { db: redactDb(settings.dbPath), allowedDirs: settings.allowedDirs });
+    log.info(`conductor-mcp ${VERSION} serving on stdio`, { db: redactDb(settings.dbPath), allowedDirs: settings.allowedDirs, model: settings.models?.model ?? null });
   }
   conductor.context.manager.startBackground();
   handleShutdown(conductor, settings, stopTransport, log);
