@@ -53,6 +53,8 @@ export interface ModelSettings {
   concurrency: number;
   /** A cap on every run's token budget. */
   maxRunTokens: number | undefined;
+  /** The models' context window, where the operator gave it: prompts' sources are cut to fit. */
+  contextTokens: number | undefined;
   prices: ModelPrices;
 }
 
@@ -91,6 +93,7 @@ export const ENV = {
   modelConcurrency: "CONDUCTOR_MODEL_CONCURRENCY",
   maxRunTokens: "CONDUCTOR_MAX_RUN_TOKENS",
   modelPrices: "CONDUCTOR_MODEL_PRICES",
+  modelContextTokens: "CONDUCTOR_MODEL_CONTEXT_TOKENS",
 } as const;
 
 export const USAGE = `conductor-mcp: an MCP server (stdio or Streamable HTTP) that runs durable multi-agent workflows.
@@ -130,6 +133,7 @@ Options:
   --max-run-tokens N   a cap on every run's token budget (env ${ENV.maxRunTokens}; default: none)
   --model-prices FILE  JSON prices per model, dollars per million tokens: { "openai:gpt-4o-mini": { "input": 0.15,
                        "output": 0.6 } } (env ${ENV.modelPrices}; default: none, costs unknown)
+  --model-context-tokens N  the models' context window: sources in a prompt are cut to fit (env ${ENV.modelContextTokens})
   --help               print this help and exit
   --version            print the version and exit
 `;
@@ -177,6 +181,7 @@ export function parseCommand(argv: string[], rawEnv: NodeJS.ProcessEnv): ParsedC
         "model-concurrency": { type: "string" },
         "max-run-tokens": { type: "string" },
         "model-prices": { type: "string" },
+        "model-context-tokens": { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean" },
       },
@@ -263,6 +268,8 @@ function modelSettings(values: Values, env: NodeJS.ProcessEnv): ModelSettings | 
   const concurrency = positive("--model-concurrency", str("model-concurrency", ENV.modelConcurrency) ?? "8", true);
   const rawCap = str("max-run-tokens", ENV.maxRunTokens);
   const maxRunTokens = rawCap === undefined ? undefined : positive("--max-run-tokens", rawCap, true);
+  const rawContext = str("model-context-tokens", ENV.modelContextTokens);
+  const contextTokens = rawContext === undefined ? undefined : positive("--model-context-tokens", rawContext, true);
   if (model === undefined) return undefined;
   const allowed = [...new Set([model, ...(str("models", ENV.models) ?? "").split(",").map((m) => m.trim()).filter(Boolean)])];
   for (const id of allowed) {
@@ -282,7 +289,7 @@ function modelSettings(values: Values, env: NodeJS.ProcessEnv): ModelSettings | 
       throw new SettingsError(`--model-prices ${pricesFile}: ${(error as Error).message}`);
     }
   }
-  return { model, allowed, baseUrl, concurrency, maxRunTokens, prices };
+  return { model, allowed, baseUrl, concurrency, maxRunTokens, contextTokens, prices };
 }
 
 function positive(flag: string, raw: string, integer: boolean): number {

@@ -47,7 +47,14 @@ export function modelExecution(settings: Settings, usage: UsageStorage, pool: Of
   const allowed = (id: string | undefined) => id !== undefined && config.allowed.includes(id);
   const modelFor = (work: BranchWork) => parsed(allowed(work.agent.model) ? work.agent.model! : work.model ?? config.model);
   return {
-    executor: createModelExecutor({ call, pool, modelFor }),
+    executor: createModelExecutor({
+      call, pool, modelFor, ...(config.contextTokens ? { contextTokens: config.contextTokens } : {}),
+      tokensLeft: async (runId, budget) => {
+        if (budget.max_tokens === undefined) return undefined;
+        const t = await usage.totals(runId);
+        return Math.max(0, budget.max_tokens - t.input_tokens - t.output_tokens - t.reserved_tokens);
+      },
+    }),
     report: { usageOf, model: { call, resolve: (run) => parsed(run.model ?? config.model) } },
   };
 }

@@ -177,3 +177,22 @@ test("a revision round asks the model again only for the branches it re-runs", a
     await close();
   }
 });
+
+test("a tight budget: the branch sends the passages most relevant to its task instead of its whole input", async () => {
+  const { server, provider, close } = await startModelServer("openai");
+  try {
+    const filler = Array.from({ length: 300 }, (_, i) => `The garden committee met on day ${i} to discuss parking.`).join(" ");
+    const text = `${filler} Edge accelerator revenue reached 12 billion dollars in 2025. ${filler}`;
+    const done = await call<ModelStatus>(server.client, "start_workflow", {
+      objective: "Edge accelerators", approvals: [], quality_threshold: 0, max_revisions: 0, wait_seconds: 60, budget: { max_tokens: 4000 },
+      tasks: [{ type: "research", description: "[t1] edge accelerator revenue", inputs: [{ name: "dump.txt", text }] }],
+    });
+    assert.equal(done.progress.branches_completed, 1, done.error);
+    const asked = provider.requests.find((r) => r.key === "t1")!;
+    assert.ok(asked.userText.length < 8000, `${asked.userText.length} characters sent of ${text.length}`);
+    assert.match(asked.userText, /Edge accelerator revenue reached 12 billion dollars in 2025\./);
+    assert.ok(done.usage.input_tokens + done.usage.output_tokens <= 4000);
+  } finally {
+    await close();
+  }
+});

@@ -83,7 +83,7 @@ describe("model settings", () => {
   test("no --model: no model executor; --model with its key: the model, the allow-list, 8 in flight", () => {
     assert.equal(settings([]).models, undefined);
     const s = settings(["--model", "openai:gpt-4o-mini", "--models", "openai:gpt-4o, openai:gpt-4o-mini"], { OPENAI_API_KEY: "sk-x" });
-    assert.deepEqual(s.models, { model: "openai:gpt-4o-mini", allowed: ["openai:gpt-4o-mini", "openai:gpt-4o"], baseUrl: undefined, concurrency: 8, maxRunTokens: undefined, prices: {} });
+    assert.deepEqual(s.models, { model: "openai:gpt-4o-mini", allowed: ["openai:gpt-4o-mini", "openai:gpt-4o"], baseUrl: undefined, concurrency: 8, maxRunTokens: undefined, contextTokens: undefined, prices: {} });
     assert.equal(settings([], { CONDUCTOR_MODEL: "anthropic:claude-x", ANTHROPIC_API_KEY: "k", CONDUCTOR_MAX_RUN_TOKENS: "5000" }).models?.maxRunTokens, 5000);
   });
 

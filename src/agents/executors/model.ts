@@ -9,7 +9,8 @@ import { z } from "zod";
 import type { OfflinePool } from "../offthread/worker-pool.js";
 import type { ModelCaller } from "../models/model-caller.js";
 import type { ModelName } from "../models/model-name.js";
-import { normalizeAnswer, scoreAnswer, systemPrompt, userPrompt } from "./model-answer.js";
+import type { RunBudget } from "../models/budget.js";
+import { MAX_PROMPT_INPUT_CHARS, normalizeAnswer, scoreAnswer, systemPrompt, userPrompt } from "./model-answer.js";
 import { promptSources } from "./prompt-sources.js";
 import { DEFAULT_MAX_TOKENS } from "./sampling.js";
 import type { BranchOutcome, BranchWork, Executor } from "./types.js";
@@ -28,15 +29,35 @@ export interface ModelExecutorDeps {
   pool: OfflinePool;
   /** The model a branch uses: its template's where it names an allowed one, else the run's. */
   modelFor(work: BranchWork): ModelName;
+  /** Tokens the run's budget has left (undefined: no token budget). */
+  tokensLeft(runId: string, budget: RunBudget): Promise<number | undefined>;
+  /** The model's context window in tokens (--model-context-tokens), where the operator gave it. */
+  contextTokens?: number;
 }
+
+/**
+ * Characters of sources a prompt may carry: the prompt limit, within the model's context (less the output and the
+ * prompt's own text), and at most half of what the run's budget has left, so a branch late in a tight budget sends
+ * its most relevant passages rather than being refused. Three characters a token, as the budget's estimate.
+ */
+export function sourceChars(wantedOutput: number, contextTokens: number | undefined, tokensLeft: number | undefined): number {
+  let chars = MAX_PROMPT_INPUT_CHARS;
+  if (contextTokens !== undefined) chars = Math.min(chars, (contextTokens - wantedOutput - PROMPT_OVERHEAD_TOKENS) * 3);
+  if (tokensLeft !== undefined) chars = Math.min(chars, Math.floor(tokensLeft / 2) * 3);
+  return Math.max(1000, chars);
+}
+
+/** The system prompt, the task and the answer's instructions, in tokens (generously). */
+const PROMPT_OVERHEAD_TOKENS = 1000;
 
 export function createModelExecutor(deps: ModelExecutorDeps): Executor {
   return {
     name: "model",
     async runBranch(work: BranchWork): Promise<BranchOutcome> {
       const model = deps.modelFor(work);
-      const sources = await promptSources(work, deps.pool);
       const wanted = positiveInt(work.agent.parameters.max_tokens) ?? DEFAULT_MAX_TOKENS;
+      const left = await deps.tokensLeft(work.run_id, work.budget ?? {});
+      const sources = await promptSources(work, deps.pool, sourceChars(wanted, deps.contextTokens, left));
       const reply = await deps.call({
         run_id: work.run_id, call_key: `${work.branch_id}:${work.attempt ?? 1}`, model,
         system: systemPrompt(work.agent), user: userPrompt({ ...work, inputs: sources.inputs }),
