@@ -37,7 +37,8 @@ export class UsageLedger implements UsageStorage {
     };
     this.reserveTx = db.transaction((r: Reservation): ReserveOutcome => {
       if (this.stmts.existing.get(r.run_id, r.call_key) !== undefined) return { ok: true, existing: true };
-      const spent = this.stmts.spent.get(r.run_id) as { tokens: number; cost: number };
+      const limited = r.max_tokens !== undefined || r.max_cost_usd !== undefined;
+      const spent = limited ? (this.stmts.spent.get(r.run_id) as { tokens: number; cost: number }) : { tokens: 0, cost: 0 };
       const outcome = judge(r, spent.tokens, spent.cost);
       if (outcome.ok) this.stmts.insert.run({ ...r, now: Date.now() });
       return outcome;

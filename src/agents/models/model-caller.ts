@@ -145,9 +145,11 @@ function usageOf(meta: UsageMetadata | undefined, inputEstimate: number, maxOutp
 
 /** Reserves the call's worst case; on a race with another branch's reservation, reads what is left and tries again. */
 async function reserve(usage: UsageStorage, call: ModelCall<z.ZodType | undefined>, key: string, inputTokens: number, price: ModelPrices[string] | undefined) {
+  const limited = call.budget.max_tokens !== undefined || call.budget.max_cost_usd !== undefined;
   for (let tries = 0; ; tries++) {
-    const totals = await usage.totals(call.run_id);
-    const spent = { tokens: totals.input_tokens + totals.output_tokens + totals.reserved_tokens, cost_usd: totals.cost_usd + totals.reserved_cost_usd };
+    // Without a budget nothing is left to check: the reservation only records the call.
+    const totals = limited ? await usage.totals(call.run_id) : undefined;
+    const spent = totals ? { tokens: totals.input_tokens + totals.output_tokens + totals.reserved_tokens, cost_usd: totals.cost_usd + totals.reserved_cost_usd } : { tokens: 0, cost_usd: 0 };
     const allowed = allowance(call.budget, spent, inputTokens, call.max_output_tokens, price);
     const outcome = await usage.reserve({
       run_id: call.run_id, call_key: key, model: call.model.id, tokens: allowed.reserved_tokens, cost_usd: allowed.reserved_cost_usd,

@@ -9,7 +9,13 @@ import type { PgDatabase } from "./pg-database.js";
 export class PgUsageLedger implements UsageStorage {
   constructor(private readonly db: PgDatabase) {}
 
-  reserve(r: Reservation): Promise<ReserveOutcome> {
+  async reserve(r: Reservation): Promise<ReserveOutcome> {
+    if (r.max_tokens === undefined && r.max_cost_usd === undefined) {
+      // No budget: nothing to check, so no lock; a key already reserved stays as it is.
+      const inserted = await this.db.query(`INSERT INTO conductor_model_usage (run_id, call_key, model, state, reserved_tokens, reserved_cost_usd, created_at)
+        VALUES ($1, $2, $3, 'reserved', $4, $5, $6) ON CONFLICT (run_id, call_key) DO NOTHING`, [r.run_id, r.call_key, r.model, r.tokens, r.cost_usd, Date.now()]);
+      return { ok: true, existing: inserted.rowCount === 0 };
+    }
     return this.db.transaction(async () => {
       await this.db.query("SELECT 1 FROM conductor_runs WHERE run_id = $1 FOR UPDATE", [r.run_id]);
       const [existing] = await this.db.rows("SELECT state FROM conductor_model_usage WHERE run_id = $1 AND call_key = $2", [r.run_id, r.call_key]);
