@@ -5,7 +5,8 @@
  *
  * Environment: BENCH_ROUNDS (5) and BENCH_BATCH (20) for the five-branch comparisons, BENCH_SCALE_SIZES
  * ("5,50,500,2000"), BENCH_SEQUENTIAL_RUNS (10000) within BENCH_SEQUENTIAL_SECONDS (100), BENCH_TIMELINE_EVENTS
- * (10000), BENCH_INPUT_SIZES ("0.1,0.4,1,2.5,5,10" MB; bench/input-size.ts). See docs/benchmarks.md.
+ * (10000), BENCH_INPUT_SIZES ("0.1,0.4,1,2.5,5,10" MB; bench/input-size.ts), BENCH_MODEL_SIZES ("5,50,500";
+ * bench/model-latency.ts); then the event loop with three 5 MB inputs (bench/event-loop.ts). See docs/benchmarks.md.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -24,6 +25,8 @@ const { measureScale } = await import("./scale.js");
 const { measureTimeline } = await import("./timeline.js");
 const { DEFAULT_SEQUENTIAL_RUNS, DEFAULT_SEQUENTIAL_SECONDS, measureSequential } = await import("./sequential.js");
 const { measureInputSize, optionsFromEnv: inputSizeOptions } = await import("./input-size.js");
+const { measureEventLoop } = await import("./event-loop.js");
+const { measureModelLatency } = await import("./model-latency.js");
 
 const int = (name: string, fallback: number) => {
   const v = Number(process.env[name] ?? fallback);
@@ -53,6 +56,10 @@ rows.push(...(await measureTimeline({ events: timelineEvents, page: 200, repeats
 progress(`sequential: ${sequentialRuns} five-branch runs, at most ${sequentialSeconds} s`);
 rows.push(...(await measureSequential(sequentialRuns, sequentialSeconds)));
 rows.push(...(await measureInputSize(progress, inputSizes)));
+progress("event loop: a run with three 5 MB inputs");
+rows.push(...(await measureEventLoop(5, progress)));
+progress("model latency: 5, 50 and 500 model branches against the ideal schedule and a bare graph (BENCH_MODEL_SIZES)");
+rows.push(...(await measureModelLatency(progress)));
 
 const loadAfter = os.loadavg()[0]!;
 process.stdout.write(`${header}\nload average (1 min) ${loadBefore.toFixed(2)} at the start, ${loadAfter.toFixed(2)} at the end\n\n`);
