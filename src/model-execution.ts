@@ -5,6 +5,7 @@
  */
 import type { Settings } from "./config.js";
 import { createChatModelFactory } from "./agents/models/chat-models.js";
+import { billedUsage, spentOf } from "./agents/models/budget.js";
 import { FairLimiter } from "./agents/models/fair-limiter.js";
 import { createModelCaller, type CallUsage } from "./agents/models/model-caller.js";
 import { API_KEY_VARIABLES, parseModelName, type ModelName } from "./agents/models/model-name.js";
@@ -20,10 +21,7 @@ export interface ModelExecution {
 }
 
 export function modelExecution(settings: Settings, usage: UsageStorage, pool: OfflinePool, env: NodeJS.ProcessEnv = process.env): ModelExecution {
-  const usageOf = async (runId: string): Promise<CallUsage> => {
-    const t = await usage.totals(runId);
-    return { model_calls: t.model_calls, input_tokens: t.input_tokens, output_tokens: t.output_tokens, cached_input_tokens: t.cached_input_tokens, cost_usd: t.cost_usd };
-  };
+  const usageOf = async (runId: string): Promise<CallUsage> => billedUsage(await usage.totals(runId));
   const config = settings.models;
   if (!config) {
     return {
@@ -51,8 +49,7 @@ export function modelExecution(settings: Settings, usage: UsageStorage, pool: Of
       call, pool, modelFor, ...(config.contextTokens ? { contextTokens: config.contextTokens } : {}),
       tokensLeft: async (runId, budget) => {
         if (budget.max_tokens === undefined) return undefined;
-        const t = await usage.totals(runId);
-        return Math.max(0, budget.max_tokens - t.input_tokens - t.output_tokens - t.reserved_tokens);
+        return Math.max(0, budget.max_tokens - spentOf(await usage.totals(runId)).tokens);
       },
     }),
     report: { usageOf, model: { call, resolve: (run) => parsed(run.model ?? config.model) } },

@@ -6,6 +6,7 @@
 import { Annotation } from "@langchain/langgraph";
 import type { AgentRef, RunExecutor } from "../agents/executors/types.js";
 import type { RunBudget } from "../agents/models/budget.js";
+import type { CallUsage } from "../agents/models/model-caller.js";
 import type { Task } from "./schemas.js";
 import type { MergeResult } from "./merge.js";
 
@@ -57,7 +58,7 @@ export interface BranchResult {
   /** Why it failed, where a reason has a name (e.g. "budget_exhausted"). */
   reason?: string;
   /** The model calls this attempt made (model executor), as billed. */
-  usage?: { model_calls: number; input_tokens: number; output_tokens: number; cached_input_tokens: number; cost_usd: number };
+  usage?: CallUsage;
   /** Set when the branch was not run because this dependency failed. */
   blocked_by?: string;
   completed_at: string;

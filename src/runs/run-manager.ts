@@ -16,6 +16,7 @@ import { FINISHED_STATUSES, type RunRow } from "../storage/run-store.js";
 import type { ChangeFeed, LeaseStorage, RunStorage, TimelineStorage, UsageStorage } from "../storage/storage.js";
 import type { NewTimelineEvent } from "../storage/timeline-store.js";
 import type { InputAccess } from "./input-access.js";
+import { billedUsage } from "../agents/models/budget.js";
 import { FinishedSnapshots } from "./finished-snapshots.js";
 import { buildRunStatus, NO_USAGE, pendingInterrupts, type PendingInterrupt, type RunStatus, type SnapshotView } from "./run-status.js";
 import { prepareRun, type ModelPolicy, type RequestLimits, type StartWorkflowArgs } from "./start-request.js";
@@ -177,8 +178,8 @@ export class RunManager {
   /** The run's model usage from the ledger (cost only where it has one). */
   private async usage(runId: string): Promise<RunStatus["usage"]> {
     if (!this.deps.usage) return NO_USAGE;
-    const t = await this.deps.usage.totals(runId);
-    return { model_calls: t.model_calls, input_tokens: t.input_tokens, output_tokens: t.output_tokens, cached_input_tokens: t.cached_input_tokens, ...(t.cost_usd > 0 ? { cost_usd: t.cost_usd } : {}) };
+    const { cost_usd, ...tokens } = billedUsage(await this.deps.usage.totals(runId));
+    return cost_usd > 0 ? { ...tokens, cost_usd } : tokens;
   }
 
   /** The checkpointed state of a run (values and pending tasks). */

@@ -15,10 +15,10 @@ export interface PromptSources {
 }
 
 export async function promptSources(work: BranchWork, pool: OfflinePool, maxChars = MAX_PROMPT_INPUT_CHARS): Promise<PromptSources> {
+  const total = work.inputs.reduce((sum, i) => sum + i.text.length, 0);
+  if (total <= maxChars) return { inputs: work.inputs, sent_chars: total, total_chars: total, note: `sent the inputs whole: ${total} characters` };
   const reduced = await pool.run("relevantPassages", { task: work.task, inputs: work.inputs, maxChars }, work.signal);
-  const note = !reduced.reduced
-    ? `sent the inputs whole: ${reduced.total_chars} characters`
-    : `sent ${reduced.sent_chars} of the inputs' ${reduced.total_chars} characters ` +
+  const note = `sent ${reduced.sent_chars} of the inputs' ${reduced.total_chars} characters ` +
       `(${percent(reduced.sent_chars / Math.max(1, reduced.total_chars))}): the ${reduced.passages_kept} of ${reduced.passages_total} passages ` +
       "most relevant to the task, and the first rows of tables";
   return { inputs: reduced.inputs, sent_chars: reduced.sent_chars, total_chars: reduced.total_chars, note };

@@ -10,6 +10,27 @@ export interface RunBudget {
   max_cost_usd?: number;
 }
 
+/** A run's ledger totals (storage's UsageTotals): billed counts and open reservations. */
+export interface LedgerTotals {
+  model_calls: number;
+  input_tokens: number;
+  output_tokens: number;
+  cached_input_tokens: number;
+  cost_usd: number;
+  reserved_tokens: number;
+  reserved_cost_usd: number;
+}
+
+/** What a run has used against its budget: billed calls at their bills, open reservations at their worst case. */
+export function spentOf(t: LedgerTotals): { tokens: number; cost_usd: number } {
+  return { tokens: t.input_tokens + t.output_tokens + t.reserved_tokens, cost_usd: t.cost_usd + t.reserved_cost_usd };
+}
+
+/** What a run's billed calls used (RunStatus.usage, the report's footer). */
+export function billedUsage(t: LedgerTotals): { model_calls: number; input_tokens: number; output_tokens: number; cached_input_tokens: number; cost_usd: number } {
+  return { model_calls: t.model_calls, input_tokens: t.input_tokens, output_tokens: t.output_tokens, cached_input_tokens: t.cached_input_tokens, cost_usd: t.cost_usd };
+}
+
 /** Below this many output tokens a branch's answer cannot be written: the call is refused instead. */
 export const MIN_OUTPUT_TOKENS = 256;
 

@@ -11,7 +11,7 @@ import type { BaseMessage } from "@langchain/core/messages";
 import { HumanMessage, SystemMessage } from "@langchain/core/messages";
 import type { z } from "zod";
 import type { UsageStorage } from "../../storage/storage.js";
-import { allowance, BudgetExhaustedError, estimateInputTokens, type RunBudget } from "./budget.js";
+import { allowance, BudgetExhaustedError, estimateInputTokens, spentOf, type RunBudget } from "./budget.js";
 import type { ChatModelFactory } from "./chat-models.js";
 import type { FairLimiter } from "./fair-limiter.js";
 import type { ModelName } from "./model-name.js";
@@ -51,9 +51,6 @@ export interface ModelReply<T> {
 
 export class ModelCallError extends Error {
   override name = "ModelCallError";
-  constructor(message: string, readonly status?: number) {
-    super(message);
-  }
 }
 
 export interface ModelCallerDeps {
@@ -100,7 +97,7 @@ export function createModelCaller(deps: ModelCallerDeps): ModelCaller {
         const message = redact(error instanceof Error ? error.message.split("\n")[0]! : String(error));
         const wait = backoffMs(attempt, decision.retryAfterMs, deps.random);
         if (!decision.retry || Date.now() + wait >= call.deadline) {
-          throw new ModelCallError(`${call.model.id}: ${message}${decision.retry ? ` (gave up after ${attempt} tries: the next would pass the branch's deadline)` : ""}`, decision.status);
+          throw new ModelCallError(`${call.model.id}: ${message}${decision.retry ? ` (gave up after ${attempt} tries: the next would pass the branch's deadline)` : ""}`);
         }
         await sleep(wait, undefined, { signal: call.signal }).catch(() => { throw call.signal.reason; });
         continue;
@@ -148,8 +145,7 @@ async function reserve(usage: UsageStorage, call: ModelCall<z.ZodType | undefine
   const limited = call.budget.max_tokens !== undefined || call.budget.max_cost_usd !== undefined;
   for (let tries = 0; ; tries++) {
     // Without a budget nothing is left to check: the reservation only records the call.
-    const totals = limited ? await usage.totals(call.run_id) : undefined;
-    const spent = totals ? { tokens: totals.input_tokens + totals.output_tokens + totals.reserved_tokens, cost_usd: totals.cost_usd + totals.reserved_cost_usd } : { tokens: 0, cost_usd: 0 };
+    const spent = limited ? spentOf(await usage.totals(call.run_id)) : { tokens: 0, cost_usd: 0 };
     const allowed = allowance(call.budget, spent, inputTokens, call.max_output_tokens, price);
     const outcome = await usage.reserve({
       run_id: call.run_id, call_key: key, model: call.model.id, tokens: allowed.reserved_tokens, cost_usd: allowed.reserved_cost_usd,

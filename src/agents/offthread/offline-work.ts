@@ -3,8 +3,7 @@
  * plain data out (structured-cloned between threads), so it runs the same inline or in a worker.
  */
 import { analyzeInputs } from "../executors/builtin-analysis.js";
-import { researchFindings } from "../executors/builtin-research.js";
-import { taskQuery } from "../executors/builtin-research.js";
+import { researchFindings, taskQuery } from "../executors/builtin-research.js";
 import type { BranchOutcome, LoadedInput, OfflineWork } from "../executors/types.js";
 import { reduceToPassages, type ReducedInputs } from "../text/passages.js";
 
