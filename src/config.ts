@@ -9,7 +9,7 @@ import { isPostgresUrl } from "./storage/storage.js";
 import envPaths from "env-paths";
 import { defaultCapacity } from "./agents/resource-pool.js";
 import { apiKeyFor } from "./agents/models/chat-models.js";
-import { parseModelName } from "./agents/models/model-name.js";
+import { parseModelName } from "./domain/model-name.js";
 import { parseModelPrices, type ModelPrices } from "./agents/models/model-prices.js";
 
 export const LOG_LEVELS = ["debug", "info", "warning", "error"] as const;

@@ -18,7 +18,7 @@ import { ResourcePool } from "./agents/resource-pool.js";
 import { createRunAgents } from "./agents/run-agents.js";
 import { buildWorkflowGraph } from "./orchestration/graph.js";
 import { RunWindows } from "./orchestration/run-windows.js";
-import type { Task } from "./orchestration/schemas.js";
+import type { Task } from "./domain/task.js";
 import { askUserToDecide } from "./runs/ask-user.js";
 import { InputAccess } from "./runs/input-access.js";
 import { RunManager } from "./runs/run-manager.js";

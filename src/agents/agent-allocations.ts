@@ -6,7 +6,7 @@
  */
 import { EventEmitter, once } from "node:events";
 import type { Logger } from "../log.js";
-import type { AgentRecord } from "../storage/agent-store.js";
+import type { AgentRecord } from "../domain/agent-record.js";
 import type { AgentStorage } from "../storage/storage.js";
 import { ResourceUnavailableError, type ResourcePool, type Resources } from "./resource-pool.js";
 import { UserError } from "../errors.js";

@@ -1,7 +1,7 @@
 /**
  * The five built-in agent templates: always present, never replaced.
  */
-import type { TemplateDefinition } from "./specification.js";
+import type { TemplateDefinition } from "../domain/agent-specification.js";
 
 type BuiltinDefinition = TemplateDefinition & { resource_requirements: { cpu: number; memory_mb: number } };
 

@@ -2,7 +2,7 @@
  * Capability analysis (pure): which capabilities a task needs, what resources it will take, and the
  * performance targets it sets. Explicit requirements win; otherwise they are read from the description.
  */
-import type { Capability, Resources, TaskRequirements } from "./specification.js";
+import type { Capability, Resources, TaskRequirements } from "../domain/agent-specification.js";
 
 /** Words that signal a capability, matched against the description's lowercased word stems. */
 const SIGNALS: ReadonlyArray<[Capability, RegExp]> = [

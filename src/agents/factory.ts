@@ -5,15 +5,15 @@
  */
 import { randomUUID } from "node:crypto";
 import { UserError } from "../errors.js";
-import type { AgentRecord } from "../storage/agent-store.js";
+import type { AgentRecord } from "../domain/agent-record.js";
 import type { AgentStorage, NewAgent, TemplateStorage } from "../storage/storage.js";
-import type { Outcome } from "../storage/template-store.js";
+import type { Outcome } from "../domain/agent-record.js";
 import { BUILTIN_TEMPLATES, BUILTIN_TYPES } from "./builtin-templates.js";
 import { analyzeCapabilities, estimateResources, performanceTargets, scaleResources } from "./capability-analysis.js";
 import type { ResourcePool } from "./resource-pool.js";
 import { selectTemplate } from "./selection.js";
 import { specializationParameters } from "./specialization.js";
-import type { AgentSpecification, AgentTemplate, Selection, TaskRequirements, TemplateDefinition } from "./specification.js";
+import type { AgentSpecification, AgentTemplate, Selection, TaskRequirements, TemplateDefinition } from "../domain/agent-specification.js";
 
 
 export interface Generated {

@@ -2,15 +2,14 @@
  * The agents side of a run, as the graph sees it: generating a run's agents (the design's adaptive node,
  * run inside task_analyzer), resources for a branch's agent, and the monitoring of each agent run.
  */
-import type { RunOptions } from "../orchestration/state.js";
-import type { Task } from "../orchestration/schemas.js";
+import type { Task } from "../domain/task.js";
 import type { AgentStorage } from "../storage/storage.js";
-import type { Outcome } from "../storage/template-store.js";
+import type { Outcome } from "../domain/agent-record.js";
 import type { AgentAllocations } from "./agent-allocations.js";
 import type { AgentRef } from "./executors/types.js";
 import type { AgentFactory } from "./factory.js";
 import { runAgentNeeds } from "./run-requirements.js";
-import type { Resources, Selection } from "./specification.js";
+import type { Resources, Selection } from "../domain/agent-specification.js";
 
 export interface PlannedAgent {
   task_id: string | null;
@@ -21,11 +20,17 @@ export interface PlannedAgent {
   pinned: boolean;
 }
 
+/** What planning a run's agents needs of its options. */
+export interface AgentPlanOptions {
+  quality_threshold: number;
+  branch_timeout_seconds: number;
+}
+
 export interface RunAgents {
   /** Free share of the pool's cpu, and how many branch agents fit in what is free. */
   availability(): { cpu: number; max_concurrent: number };
   /** The run's agents: one per task (a pinned one where the task names agent_id), plus a coordinator for more than two. */
-  planRun(runId: string, tasks: Task[], options: RunOptions): Promise<PlannedAgent[]>;
+  planRun(runId: string, tasks: Task[], options: AgentPlanOptions): Promise<PlannedAgent[]>;
   /** Resources for one branch of an agent, and the agent as its executor needs it; call the release whatever happens. */
   acquire(agentId: string, signal: AbortSignal): Promise<{ release: () => void; agent: AgentRef }>;
   recordOutcome(outcome: Omit<Outcome, "principal">): Promise<void>;
@@ -33,7 +38,7 @@ export interface RunAgents {
 
 /** `principalOf` names who a run belongs to: its agents are theirs, chosen from their templates. */
 export function createRunAgents(factory: AgentFactory, allocations: AgentAllocations, agents: AgentStorage, principalOf: (runId: string) => Promise<string>): RunAgents {
-  async function plan(runId: string, tasks: Task[], options: RunOptions): Promise<PlannedAgent[]> {
+  async function plan(runId: string, tasks: Task[], options: AgentPlanOptions): Promise<PlannedAgent[]> {
     const principal = await principalOf(runId);
     const byTask = new Map(tasks.map((t) => [t.id, t]));
     const planned: PlannedAgent[] = [];

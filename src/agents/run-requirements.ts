@@ -3,8 +3,8 @@
  * gets a comprehensive research agent; an analysis task an analysis agent with its methodology and
  * confidence level), and a coordination agent when more than two are needed.
  */
-import type { Task } from "../orchestration/schemas.js";
-import type { TaskRequirements } from "./specification.js";
+import type { Task } from "../domain/task.js";
+import type { TaskRequirements } from "../domain/agent-specification.js";
 
 export const HIGH_COMPLEXITY = 0.7;
 

@@ -5,7 +5,7 @@
  * Ties go to the lighter template, then to the agent type in alphabetical order.
  */
 import { ConductorError } from "../errors.js";
-import type { AgentTemplate, Capability, CandidateScore, Resources, Selection } from "./specification.js";
+import type { AgentTemplate, Capability, CandidateScore, Resources, Selection } from "../domain/agent-specification.js";
 
 export const WEIGHTS = { capability: 0.4, performance: 0.4, resources: 0.2 } as const;
 

@@ -5,7 +5,7 @@
  * response time target and the iteration limit. A template with several capabilities gets each set.
  * The template's default parameters sit underneath; the task's requirements win.
  */
-import type { AgentTemplate, TaskRequirements } from "./specification.js";
+import type { AgentTemplate, TaskRequirements } from "../domain/agent-specification.js";
 
 export function specializationParameters(template: Pick<AgentTemplate, "capabilities" | "default_parameters">, req: TaskRequirements): Record<string, unknown> {
   const has = (c: string) => template.capabilities.includes(c as never);

@@ -4,9 +4,9 @@
  * branch (research and analysis together), so it sums to 1. Findings are ranked by branch weight x
  * finding score; the best distinct ones are primary, the rest supporting evidence.
  */
-import type { ColumnStatistics } from "./schemas.js";
-import type { BranchResult } from "./state.js";
-import type { BranchFindings } from "../storage/branch-result-store.js";
+import type { BranchFindings, ColumnStatistics } from "../domain/finding.js";
+import type { MergedFinding, MergeResult, TypeMerge } from "../domain/merge-result.js";
+import type { BranchResult } from "../domain/branch-result.js";
 
 /** A settled branch with what it found. */
 export type MergeInput = BranchResult & BranchFindings;
@@ -17,34 +17,6 @@ export const TIME_WEIGHT = 0.3;
 export const PRIMARY_FINDINGS = 5;
 export const SUPPORTING_FINDINGS = 20;
 
-export interface MergedFinding {
-  text: string;
-  source: string;
-  branch_id: string;
-  weight: number;
-}
-
-export interface TypeMerge {
-  branches: string[];
-  primary_findings: MergedFinding[];
-  supporting_evidence: MergedFinding[];
-  quality_score: number;
-  statistics: ColumnStatistics[];
-}
-
-export interface MergeResult {
-  research: TypeMerge;
-  analysis: TypeMerge;
-  source_attribution: Record<string, number>;
-  branch_weights: Record<string, number>;
-  overall_quality: number;
-  quality_confidence_interval: [number, number];
-  integration_confidence: number;
-  success_rate: number;
-  successful_branches: number;
-  failed_branches: Array<{ branch_id: string; error: string }>;
-  partial: boolean;
-}
 
 export function timeFactor(seconds: number): number {
   return 1 / (1 + Math.max(0, seconds) / 60);

@@ -4,7 +4,7 @@
  * A human decision at the `quality` approval overrides the rule where it can: approve accepts the result
  * as it is (unless nothing succeeded), revise asks for another round, reject cancels.
  */
-import type { MergeResult } from "./merge.js";
+import type { MergeResult } from "../domain/merge-result.js";
 import type { QualityRoute, RunOptions } from "./state.js";
 
 export interface QualityDecision {

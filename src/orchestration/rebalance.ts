@@ -5,7 +5,8 @@
  * A revision re-queues the branches below the quality threshold (at least the weakest one) and the failed
  * ones that may retry, with the reviewer's feedback attached to their tasks.
  */
-import type { Branch, BranchNodeName, State } from "./state.js";
+import type { Branch, State } from "./state.js";
+import type { BranchNodeName } from "../domain/branch-result.js";
 import { recoveryNodeFor } from "./routing.js";
 import { branchesAt, isSettled } from "./scheduling.js";
 import { isRetryable } from "./sync.js";

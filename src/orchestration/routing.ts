@@ -2,8 +2,9 @@
  * Routing (pure): which branch node runs a task, and where the graph goes after the sync point manager
  * and the quality validator. Routers read the route their node decided and return a literal node name.
  */
-import type { BranchNodeName, QualityRoute, State, SyncRoute } from "./state.js";
-import type { Task } from "./schemas.js";
+import type { QualityRoute, State, SyncRoute } from "./state.js";
+import type { BranchNodeName } from "../domain/branch-result.js";
+import type { Task } from "../domain/task.js";
 
 export const BRANCH_NODES: readonly BranchNodeName[] = [
   "research_branch_alpha", "research_branch_beta", "research_branch_gamma",

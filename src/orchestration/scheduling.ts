@@ -3,7 +3,8 @@
  * is pending, belongs to the current sync point, and every dependency completed successfully; at most
  * `wave_size` go at once. A branch whose dependency failed for good cannot run and is settled as failed.
  */
-import type { Branch, BranchResult, State } from "./state.js";
+import type { Branch, State } from "./state.js";
+import type { BranchResult } from "../domain/branch-result.js";
 
 export type SchedulingView = Pick<State, "active_branches" | "completed_branches" | "branch_dependencies" | "current_sync_index" | "wave_size">;
 

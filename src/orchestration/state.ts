@@ -6,13 +6,11 @@
 import { Annotation } from "@langchain/langgraph";
 import type { AgentRef, RunExecutor } from "../agents/executors/types.js";
 import type { RunBudget } from "../agents/models/budget.js";
-import type { CallUsage } from "../agents/models/model-caller.js";
-import type { Task } from "./schemas.js";
-import type { MergeResult } from "./merge.js";
+import type { CallUsage } from "../domain/usage.js";
+import type { Task } from "../domain/task.js";
+import type { MergeResult } from "../domain/merge-result.js";
+import type { BranchNodeName, BranchPerformance, BranchResult } from "../domain/branch-result.js";
 
-export type BranchNodeName =
-  | "research_branch_alpha" | "research_branch_beta" | "research_branch_gamma"
-  | "analysis_branch_primary" | "analysis_branch_secondary";
 
 /** A branch as the coordinator schedules it (one per task). */
 export interface Branch {
@@ -36,33 +34,7 @@ export interface Branch {
   last_round: number;
 }
 
-export interface BranchPerformance {
-  execution_time: number;
-  resource_utilization: number;
-  data_quality_score: number;
-  throughput: number;
-}
 
-/** A settled branch attempt as the state keeps it: its outcome, not its findings (those are in the branch result store). */
-export interface BranchResult {
-  branch_id: string;
-  task_id: string;
-  node: BranchNodeName;
-  type: Task["type"];
-  status: "success" | "failed" | "timed_out";
-  attempt: number;
-  agent_id: string;
-  findings_count: number;
-  performance: BranchPerformance;
-  error?: string;
-  /** Why it failed, where a reason has a name (e.g. "budget_exhausted"). */
-  reason?: string;
-  /** The model calls this attempt made (model executor), as billed. */
-  usage?: CallUsage;
-  /** Set when the branch was not run because this dependency failed. */
-  blocked_by?: string;
-  completed_at: string;
-}
 
 export interface SyncPoint {
   name: string;

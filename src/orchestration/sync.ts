@@ -4,7 +4,8 @@
  * point has branches to run); >= 0.75 -> conditional_proceed (partial); < 0.75 with retries left ->
  * timeout_recovery; otherwise merge what there is and let the quality validator judge.
  */
-import type { Branch, BranchResult, State, SyncRoute } from "./state.js";
+import type { Branch, State, SyncRoute } from "./state.js";
+import type { BranchResult } from "../domain/branch-result.js";
 import { branchesAt, isSettled, isSucceeded } from "./scheduling.js";
 import { round4 } from "./task-analysis.js";
 

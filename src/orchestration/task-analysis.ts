@@ -3,7 +3,7 @@
  * complexity > 0.8 and cpu > 0.7 -> parallel (wave min(5, max_concurrent)); interdependency > 0.6 ->
  * sequential (wave 1); else adaptive (wave 3). A mode asked for by the caller overrides the choice.
  */
-import type { Task } from "./schemas.js";
+import type { Task } from "../domain/task.js";
 
 export type WorkflowMode = "parallel" | "sequential" | "adaptive";
 

@@ -7,7 +7,7 @@ import { Command } from "@langchain/langgraph";
 import { MalformedAnswerError, normalizeAnswer } from "../agents/executors/model-answer.js";
 import { UserError } from "../errors.js";
 import type { HumanDecision } from "../orchestration/quality.js";
-import type { NewTimelineEvent } from "../storage/timeline-store.js";
+import type { NewTimelineEvent } from "../domain/timeline-event.js";
 import type { PendingInterrupt } from "./run-status.js";
 
 export interface Answer extends HumanDecision {

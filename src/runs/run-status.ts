@@ -3,7 +3,7 @@
  * shows. Built from the run's row and its latest checkpoint.
  */
 import { z } from "zod";
-import { RUN_STATUSES, type RunRow } from "../storage/run-store.js";
+import { RUN_STATUSES, type RunRow } from "../domain/run-record.js";
 import type { FinalResult, State } from "../orchestration/state.js";
 import { isSettled, isSucceeded } from "../orchestration/scheduling.js";
 

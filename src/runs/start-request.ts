@@ -4,13 +4,13 @@
  */
 import { z } from "zod";
 import { UserError } from "../errors.js";
-import { APPROVAL_POINTS, EXECUTOR_NAMES, TaskSchema, WORKFLOW_MODES, type InputRef, type Task } from "../orchestration/schemas.js";
+import { APPROVAL_POINTS, EXECUTOR_NAMES, TaskSchema, WORKFLOW_MODES, type InputRef, type Task } from "../domain/task.js";
 import type { RunOptions, SyncPoint } from "../orchestration/state.js";
 import type { InputAccess } from "./input-access.js";
 import { chooseExecutor } from "../agents/executors/choose-executor.js";
 import type { RunExecutor } from "../agents/executors/types.js";
 import type { RunBudget } from "../agents/models/budget.js";
-import { ModelNameSchema } from "../agents/models/model-name.js";
+import { ModelNameSchema } from "../domain/model-name.js";
 
 export const DEFAULT_RETRY_ATTEMPTS = 2;
 

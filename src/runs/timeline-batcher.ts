@@ -5,7 +5,7 @@
  * "recorded" still means durable. A run's appends are written in the order they were asked for.
  */
 import type { TimelineStorage } from "../storage/storage.js";
-import type { NewTimelineEvent } from "../storage/timeline-store.js";
+import type { NewTimelineEvent } from "../domain/timeline-event.js";
 
 interface Batch {
   events: NewTimelineEvent[];

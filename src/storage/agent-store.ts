@@ -2,25 +2,12 @@
  * Generated agents: their specification, the run they work for (if any), and whether they are active.
  * An agent id is deterministic for run agents, so re-generating after a replay finds the same row.
  */
-import type { AgentSpecification } from "../agents/specification.js";
+import type { AgentSpecification } from "../domain/agent-specification.js";
 import type { Db } from "./database.js";
 import type { AgentStorage, NewAgent } from "./storage.js";
 import { toAgentRecord, type RawAgent } from "./rows.js";
+import type { AgentRecord } from "../domain/agent-record.js";
 
-export interface AgentRecord {
-  agent_id: string;
-  /** Who generated it (a run's agents: the run's principal); only they see, pin or retire it. */
-  principal: string;
-  agent_type: string;
-  run_id: string | null;
-  task_id: string | null;
-  /** True for agents made by generate_agent: they hold their resources until retired. */
-  standalone: boolean;
-  specification: AgentSpecification;
-  status: "active" | "retired";
-  created_at: string;
-  last_used_at: string;
-}
 
 export class AgentStore implements AgentStorage {
   private readonly stmts;

@@ -1,7 +1,7 @@
 /**
  * Opens the storage `--db` names: a `postgres://` URL is PostgreSQL (postgres/open.ts), anything else a SQLite file.
  */
-import { newOwner } from "./run-leases.js";
+import { newOwner } from "./lease-owner.js";
 import { openSqliteStorage } from "./sqlite-storage.js";
 import { isPostgresUrl, type Storage } from "./storage.js";
 

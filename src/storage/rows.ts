@@ -2,11 +2,11 @@
  * Rows as both backends read them, and the records the server works with: one conversion per table, so SQLite
  * (integers for booleans) and PostgreSQL (booleans) give the same records.
  */
-import type { AgentSpecification, AgentTemplate } from "../agents/specification.js";
-import type { AgentRecord } from "./agent-store.js";
-import type { RunRow, RunStatusName } from "./run-store.js";
-import type { StoredDefinition } from "./template-store.js";
-import type { TimelineEvent, TimelineEventName } from "./timeline-store.js";
+import type { AgentSpecification, AgentTemplate } from "../domain/agent-specification.js";
+import type { AgentRecord } from "../domain/agent-record.js";
+import type { RunRow, RunStatusName } from "../domain/run-record.js";
+import type { StoredDefinition } from "../domain/agent-record.js";
+import type { TimelineEvent, TimelineEventName } from "../domain/timeline-event.js";
 
 /** A boolean column: SQLite stores 0/1, PostgreSQL a boolean. */
 type Flag = number | boolean;

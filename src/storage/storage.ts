@@ -5,13 +5,13 @@
  * (`*-store.ts` for SQLite, `postgres/*-store.ts` for PostgreSQL) and the same suites test both.
  */
 import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
-import type { AgentTemplate } from "../agents/specification.js";
-import type { AgentRecord } from "./agent-store.js";
-import type { BranchFindings } from "./branch-result-store.js";
-import type { LeaseOwner } from "./run-leases.js";
-import type { NewRun, RunRow, RunStatusName, RunSummary } from "./run-store.js";
-import type { Outcome, StoredDefinition } from "./template-store.js";
-import type { NewTimelineEvent, TimelineEvent } from "./timeline-store.js";
+import type { AgentTemplate } from "../domain/agent-specification.js";
+import type { AgentRecord } from "../domain/agent-record.js";
+import type { BranchFindings } from "../domain/finding.js";
+import type { LeaseOwner } from "./lease-owner.js";
+import type { NewRun, RunRow, RunStatusName, RunSummary } from "../domain/run-record.js";
+import type { Outcome, StoredDefinition } from "../domain/agent-record.js";
+import type { NewTimelineEvent, TimelineEvent } from "../domain/timeline-event.js";
 
 export type Awaitable<T> = T | Promise<T>;
 

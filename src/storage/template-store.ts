@@ -2,30 +2,18 @@
  * Agent templates and what they learned (built-ins, owner '', seen by every principal; registered ones by their owner): definitions (versioned; built-ins upserted at start), and one
  * outcome row per agent run (keyed by run, branch and attempt, so a replayed branch is counted once).
  */
-import type { AgentTemplate, Resources, TemplateDefinition } from "../agents/specification.js";
+import type { AgentTemplate, Resources, TemplateDefinition } from "../domain/agent-specification.js";
 import type { Db } from "./database.js";
 import type { TemplateStorage } from "./storage.js";
 import { toHistoryEntry, toTemplate, type RawTemplate } from "./rows.js";
+import type { Outcome, StoredDefinition } from "../domain/agent-record.js";
 
-export interface Outcome {
-  agent_type: string;
-  /** Whose agent ran: the counters go to the principal's template of that type (or the built-in). */
-  principal: string;
-  agent_id: string;
-  run_id: string | null;
-  branch_id: string | null;
-  attempt: number;
-  success: boolean;
-  quality: number;
-  seconds: number;
-}
 
 /** Outcomes kept per template and principal as performance history (the counters cover all of them). */
 export const HISTORY_KEPT = 1000;
 /** A template's outcomes between two deletions of its history beyond HISTORY_KEPT. */
 const PRUNE_EVERY = 64;
 
-export type StoredDefinition = Omit<TemplateDefinition, "resource_requirements"> & { resource_requirements: Resources };
 
 export class TemplateStore implements TemplateStorage {
   private readonly stmts;

@@ -5,7 +5,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { ResourceUnavailableError } from "../agents/resource-pool.js";
-import { TaskRequirementsSchema } from "../agents/specification.js";
+import { TaskRequirementsSchema } from "../domain/agent-specification.js";
 import { UserError } from "../errors.js";
 import type { SessionContext } from "../server-context.js";
 

@@ -5,7 +5,7 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { UserError } from "../errors.js";
 import type { SessionContext } from "../server-context.js";
-import { TIMELINE_EVENTS } from "../storage/timeline-store.js";
+import { TIMELINE_EVENTS } from "../domain/timeline-event.js";
 
 export const DEFAULT_PAGE = 200;
 

@@ -4,7 +4,7 @@
 import { UserError } from "../errors.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
-import { CapabilitySchema, TemplateDefinitionSchema } from "../agents/specification.js";
+import { CapabilitySchema, TemplateDefinitionSchema } from "../domain/agent-specification.js";
 import type { SessionContext } from "../server-context.js";
 
 export const RegisterAgentTemplateInput = TemplateDefinitionSchema.extend({

@@ -2,7 +2,8 @@
  * Hand-built workflow state for unit tests of the pure decisions: a dispatched branch, its result, and
  * the run options, with overrides.
  */
-import type { Branch, BranchResult, RunOptions } from "../../src/orchestration/state.js";
+import type { Branch, RunOptions } from "../../src/orchestration/state.js";
+import type { BranchResult } from "../../src/domain/branch-result.js";
 
 /** A branch dispatched once (override status/attempts for a pending one). */
 export function branch(id: string, overrides: Partial<Branch> = {}): Branch {

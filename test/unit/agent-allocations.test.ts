@@ -1,10 +1,11 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { openDatabase } from "../../src/storage/database.js";
-import { AgentStore, type AgentRecord } from "../../src/storage/agent-store.js";
+import { AgentStore } from "../../src/storage/agent-store.js";
+import { type AgentRecord } from "../../src/domain/agent-record.js";
 import { ResourcePool, ResourceUnavailableError } from "../../src/agents/resource-pool.js";
 import { AgentAllocations } from "../../src/agents/agent-allocations.js";
-import type { AgentSpecification } from "../../src/agents/specification.js";
+import type { AgentSpecification } from "../../src/domain/agent-specification.js";
 import type { Logger } from "../../src/log.js";
 
 const silent: Logger = { debug() {}, info() {}, warning() {}, error() {} };

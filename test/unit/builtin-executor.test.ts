@@ -6,7 +6,7 @@ import type * as WorkerPoolModule from "../../src/agents/offthread/worker-pool.j
 import { researchFindings } from "../../src/agents/executors/builtin-research.js";
 import { analyzeInputs, MAX_ANALYSIS_FINDINGS, MAX_STATISTICS } from "../../src/agents/executors/builtin-analysis.js";
 import type { BranchWork, LoadedInput } from "../../src/agents/executors/types.js";
-import type { Task } from "../../src/orchestration/schemas.js";
+import type { Task } from "../../src/domain/task.js";
 
 function work(task: Partial<Task>, inputs: LoadedInput[], parameters: Record<string, unknown> = {}): BranchWork {
   return {

@@ -8,7 +8,7 @@ import { AgentFactory, type Generated } from "../../src/agents/factory.js";
 import { NoSuitableAgentError } from "../../src/agents/selection.js";
 import { UserError } from "../../src/errors.js";
 import { LOCAL_PRINCIPAL } from "../../src/sessions/client-sessions.js";
-import { TemplateDefinitionSchema, type AgentSpecification, type TaskRequirements, type TemplateDefinition } from "../../src/agents/specification.js";
+import { TemplateDefinitionSchema, type AgentSpecification, type TaskRequirements, type TemplateDefinition } from "../../src/domain/agent-specification.js";
 
 async function setup() {
   const db = openDatabase(":memory:");

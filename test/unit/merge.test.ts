@@ -1,8 +1,8 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { branchWeight, mergeBranches, timeFactor } from "../../src/orchestration/merge.js";
-import type { BranchResult } from "../../src/orchestration/state.js";
-import type { ColumnStatistics, Finding } from "../../src/orchestration/schemas.js";
+import type { BranchResult } from "../../src/domain/branch-result.js";
+import type { ColumnStatistics, Finding } from "../../src/domain/finding.js";
 
 function result(id: string, overrides: Partial<BranchResult> & { quality?: number; seconds?: number } = {}): BranchResult {
   const { quality = 0.8, seconds = 0, ...rest } = overrides;

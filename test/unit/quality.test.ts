@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { applyHumanQualityDecision, decideQuality } from "../../src/orchestration/quality.js";
-import type { MergeResult, TypeMerge } from "../../src/orchestration/merge.js";
+import type { MergeResult, TypeMerge } from "../../src/domain/merge-result.js";
 
 const empty: TypeMerge = { branches: [], primary_findings: [], supporting_evidence: [], quality_score: 0, statistics: [] };
 function merge(overall_quality: number, successful_branches: number): MergeResult {

@@ -2,7 +2,8 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { planRebalance, type RebalanceView } from "../../src/orchestration/rebalance.js";
 import { decideSync } from "../../src/orchestration/sync.js";
-import type { Branch, BranchResult } from "../../src/orchestration/state.js";
+import type { Branch } from "../../src/orchestration/state.js";
+import type { BranchResult } from "../../src/domain/branch-result.js";
 import { branch, options, result as baseResult } from "../helpers/state-factories.js";
 
 const result = (id: string, quality: number, overrides: Partial<BranchResult> = {}) =>

@@ -1,8 +1,9 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { writeReport } from "../../src/orchestration/report.js";
-import type { MergeResult, MergedFinding, TypeMerge } from "../../src/orchestration/merge.js";
-import type { ColumnStatistics, Task } from "../../src/orchestration/schemas.js";
+import { writeReport } from "../../src/agents/executors/builtin-report.js";
+import type { MergeResult, MergedFinding, TypeMerge } from "../../src/domain/merge-result.js";
+import type { ColumnStatistics } from "../../src/domain/finding.js";
+import type { Task } from "../../src/domain/task.js";
 
 const finding = (text: string, source: string, branch_id: string, weight = 0.5): MergedFinding => ({ text, source, branch_id, weight });
 const typeMerge = (overrides: Partial<TypeMerge> = {}): TypeMerge =>

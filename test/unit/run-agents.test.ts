@@ -7,9 +7,9 @@ import { ResourcePool } from "../../src/agents/resource-pool.js";
 import { AgentAllocations } from "../../src/agents/agent-allocations.js";
 import { AgentFactory } from "../../src/agents/factory.js";
 import { createRunAgents } from "../../src/agents/run-agents.js";
-import { TemplateDefinitionSchema } from "../../src/agents/specification.js";
+import { TemplateDefinitionSchema } from "../../src/domain/agent-specification.js";
 import { UserError } from "../../src/errors.js";
-import type { Task } from "../../src/orchestration/schemas.js";
+import type { Task } from "../../src/domain/task.js";
 import type { Logger } from "../../src/log.js";
 import { options } from "../helpers/state-factories.js";
 

@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { requirementsForTask, runAgentNeeds } from "../../src/agents/run-requirements.js";
-import type { InputRef, Task } from "../../src/orchestration/schemas.js";
+import type { InputRef, Task } from "../../src/domain/task.js";
 
 const input = (name: string, index = 0): InputRef => ({ kind: "inline", index, name, chars: 10 });
 

@@ -1,7 +1,8 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { openDatabase } from "../../src/storage/database.js";
-import { RunStore, type NewRun } from "../../src/storage/run-store.js";
+import { RunStore } from "../../src/storage/run-store.js";
+import { type NewRun } from "../../src/domain/run-record.js";
 
 const newRun = (run_id: string, principal: string, overrides: Partial<NewRun<unknown>> = {}): NewRun<unknown> => ({
   run_id, principal, objective: `objective of ${run_id}`, options: { approvals: [] }, executor: "builtin", inputs: [], ...overrides,

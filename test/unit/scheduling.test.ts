@@ -1,7 +1,8 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { branchesAt, isSettled, isSucceeded, planWave, type SchedulingView } from "../../src/orchestration/scheduling.js";
-import type { Branch, BranchResult } from "../../src/orchestration/state.js";
+import type { Branch } from "../../src/orchestration/state.js";
+import type { BranchResult } from "../../src/domain/branch-result.js";
 import { branch as dispatched, result } from "../helpers/state-factories.js";
 
 /** A branch waiting for dispatch. */

@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { NoSuitableAgentError, resourceEfficiency, scoreTemplate, selectTemplate } from "../../src/agents/selection.js";
-import type { AgentTemplate, Capability, Resources } from "../../src/agents/specification.js";
+import type { AgentTemplate, Capability, Resources } from "../../src/domain/agent-specification.js";
 
 const CAPACITY: Resources = { cpu: 2, memory_mb: 1024 };
 

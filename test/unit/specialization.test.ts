@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { specializationParameters } from "../../src/agents/specialization.js";
-import type { Capability, TaskRequirements } from "../../src/agents/specification.js";
+import type { Capability, TaskRequirements } from "../../src/domain/agent-specification.js";
 
 const tpl = (capabilities: Capability[], default_parameters: Record<string, unknown> = {}) => ({ capabilities, default_parameters });
 const req = (extra: Partial<TaskRequirements> = {}): TaskRequirements => ({ task_description: "do the task", ...extra });

@@ -1,7 +1,8 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { decideSync, isRetryable, type SyncView } from "../../src/orchestration/sync.js";
-import type { Branch, BranchResult, SyncPoint } from "../../src/orchestration/state.js";
+import type { Branch, SyncPoint } from "../../src/orchestration/state.js";
+import type { BranchResult } from "../../src/domain/branch-result.js";
 import { branch, options, result } from "../helpers/state-factories.js";
 
 function view(branches: Branch[], results: BranchResult[], overrides: Partial<SyncView> & { points?: SyncPoint[] } = {}): SyncView {

@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { analyzeTasks, chooseMode, round4, taskComplexity, type TaskAnalysis } from "../../src/orchestration/task-analysis.js";
-import type { InputRef, Task } from "../../src/orchestration/schemas.js";
+import type { InputRef, Task } from "../../src/domain/task.js";
 
 function task(id: string, overrides: Partial<Task> = {}): Task {
   return { id, type: "research", description: "x", priority: "normal", depends_on: [], inputs: [], ...overrides };

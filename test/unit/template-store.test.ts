@@ -2,9 +2,10 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import Database from "better-sqlite3";
 import { migrate, openDatabase } from "../../src/storage/database.js";
-import { HISTORY_KEPT, TemplateStore, type Outcome, type StoredDefinition } from "../../src/storage/template-store.js";
+import { HISTORY_KEPT, TemplateStore } from "../../src/storage/template-store.js";
+import { type Outcome, type StoredDefinition } from "../../src/domain/agent-record.js";
 import { AgentStore } from "../../src/storage/agent-store.js";
-import type { AgentSpecification } from "../../src/agents/specification.js";
+import type { AgentSpecification } from "../../src/domain/agent-specification.js";
 import { BUILTIN_TEMPLATES } from "../../src/agents/builtin-templates.js";
 import { LOCAL_PRINCIPAL } from "../../src/sessions/client-sessions.js";
 

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { TimelineBatcher } from "../../src/runs/timeline-batcher.js";
 import type { TimelineStorage } from "../../src/storage/storage.js";
-import type { NewTimelineEvent } from "../../src/storage/timeline-store.js";
+import type { NewTimelineEvent } from "../../src/domain/timeline-event.js";
 
 const ev = (key: string): NewTimelineEvent => ({ key, event: "node_started" });
 

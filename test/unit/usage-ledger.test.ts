@@ -3,7 +3,7 @@ import path from "node:path";
 import fs from "node:fs";
 import os from "node:os";
 import { openSqliteStorage } from "../../src/storage/sqlite-storage.js";
-import { newOwner } from "../../src/storage/run-leases.js";
+import { newOwner } from "../../src/storage/lease-owner.js";
 import { checkUsageLedger } from "../helpers/usage-ledger-behaviour.js";
 
 test("the SQLite usage ledger: atomic reservations against a budget from two connections, idempotent keys, bills", async () => {

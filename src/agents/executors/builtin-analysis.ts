@@ -5,7 +5,7 @@
  */
 import quantile from "@stdlib/stats-base-dists-t-quantile";
 import { parse } from "csv-parse/sync";
-import type { ColumnStatistics, Finding, TextStatistics } from "../../orchestration/schemas.js";
+import type { ColumnStatistics, Finding, TextStatistics } from "../../domain/finding.js";
 import { splitSentences } from "../text/sentences.js";
 import { tokenize, wordTokens } from "../text/tokenize.js";
 import { NO_EVIDENCE_QUALITY, rankSentences, round, taskQuery, termCoverage } from "./builtin-research.js";

@@ -3,7 +3,8 @@
  * BM25 and keep the best as findings. Offline and deterministic; it never invents content, so a
  * branch without matching evidence reports no findings and a near-zero quality.
  */
-import type { Finding, Task } from "../../orchestration/schemas.js";
+import type { Finding } from "../../domain/finding.js";
+import type { Task } from "../../domain/task.js";
 import { rankBm25 } from "../text/bm25.js";
 import { splitSentences } from "../text/sentences.js";
 import { tokenize } from "../text/tokenize.js";

@@ -4,7 +4,7 @@
  * answer (JSON, JSON in a code fence, or plain prose), and the quality score, which combines the model's
  * stated confidence with evidence checks (findings that cite or quote the given inputs).
  */
-import type { Finding } from "../../orchestration/schemas.js";
+import type { Finding } from "../../domain/finding.js";
 import type { AgentRef, BranchWork, LoadedInput } from "./types.js";
 
 export class MalformedAnswerError extends Error {

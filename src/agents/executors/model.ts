@@ -8,7 +8,7 @@
 import { z } from "zod";
 import type { OfflinePool } from "../offthread/worker-pool.js";
 import type { ModelCaller } from "../models/model-caller.js";
-import type { ModelName } from "../models/model-name.js";
+import type { ModelName } from "../../domain/model-name.js";
 import type { RunBudget } from "../models/budget.js";
 import { MAX_PROMPT_INPUT_CHARS, normalizeAnswer, scoreAnswer, systemPrompt, userPrompt } from "./model-answer.js";
 import { promptSources } from "./prompt-sources.js";

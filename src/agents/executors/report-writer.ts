@@ -3,13 +3,14 @@
  * from the merged findings and figures; the computed source attribution is appended, since it is a figure,
  * not prose. Otherwise, or when the model fails, the builtin report is used (saying why).
  */
-import { writeReport, type ReportInput } from "../../orchestration/report.js";
+import { writeReport, type ReportInput } from "./builtin-report.js";
 import { BUILTIN_TEMPLATES } from "../builtin-templates.js";
 import type { Sampler } from "./sampling.js";
 import { replyText } from "./sampling.js";
 import type { RunBudget } from "../models/budget.js";
-import type { CallUsage, ModelCaller } from "../models/model-caller.js";
-import type { ModelName } from "../models/model-name.js";
+import type { ModelCaller } from "../models/model-caller.js";
+import type { CallUsage } from "../../domain/usage.js";
+import type { ModelName } from "../../domain/model-name.js";
 import type { RunExecutor } from "./types.js";
 
 export const REPORT_TIMEOUT_SECONDS = 300;

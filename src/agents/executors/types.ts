@@ -3,8 +3,9 @@
  * The orchestration graph depends on this interface only; executors are injected.
  */
 import type { RunBudget } from "../models/budget.js";
-import type { CallUsage } from "../models/model-caller.js";
-import type { ColumnStatistics, Finding, Task, TextStatistics } from "../../orchestration/schemas.js";
+import type { CallUsage } from "../../domain/usage.js";
+import type { ColumnStatistics, Finding, TextStatistics } from "../../domain/finding.js";
+import type { Task } from "../../domain/task.js";
 
 /** An input as the executor sees it: loaded text with its source name. */
 export interface LoadedInput {

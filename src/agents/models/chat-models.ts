@@ -4,7 +4,7 @@
  * environment variable and the client's own retries off (model-caller.ts retries, within the branch's deadline).
  */
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import { API_KEY_VARIABLES, type ModelName } from "./model-name.js";
+import { API_KEY_VARIABLES, type ModelName } from "../../domain/model-name.js";
 
 export interface ChatModelOptions {
   /** An OpenAI- or Anthropic-compatible server instead of the provider's own API. */

@@ -14,17 +14,11 @@ import type { UsageStorage } from "../../storage/storage.js";
 import { allowance, BudgetExhaustedError, estimateInputTokens, spentOf, type RunBudget } from "./budget.js";
 import type { ChatModelFactory } from "./chat-models.js";
 import type { FairLimiter } from "./fair-limiter.js";
-import type { ModelName } from "./model-name.js";
+import type { ModelName } from "../../domain/model-name.js";
 import { costOf, type ModelPrices } from "./model-prices.js";
 import { backoffMs, classifyError } from "./retry-policy.js";
+import type { CallUsage } from "../../domain/usage.js";
 
-export interface CallUsage {
-  model_calls: number;
-  input_tokens: number;
-  output_tokens: number;
-  cached_input_tokens: number;
-  cost_usd: number;
-}
 
 export interface ModelCall<S extends z.ZodType | undefined> {
   run_id: string;

@@ -4,7 +4,7 @@
  * output and (optionally) cached input tokens.
  */
 import { z } from "zod";
-import { ModelNameSchema } from "./model-name.js";
+import { ModelNameSchema } from "../../domain/model-name.js";
 
 export const ModelPriceSchema = z.object({
   input: z.number().min(0).describe("dollars per million input tokens"),

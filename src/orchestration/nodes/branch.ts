@@ -7,7 +7,8 @@
  */
 import { isGraphInterrupt } from "@langchain/langgraph";
 import type { BranchOutcome } from "../../agents/executors/types.js";
-import type { BranchAssignment, BranchNodeName, BranchResult, StateUpdate } from "../state.js";
+import type { BranchAssignment, StateUpdate } from "../state.js";
+import type { BranchNodeName, BranchResult } from "../../domain/branch-result.js";
 import { round4 } from "../task-analysis.js";
 import { defineNode, type GraphDeps, type NodeEvent } from "./define-node.js";
 

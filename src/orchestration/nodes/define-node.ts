@@ -7,14 +7,14 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { Executor, LoadedInput, RunExecutor } from "../../agents/executors/types.js";
 import type { RunAgents } from "../../agents/run-agents.js";
-import type { NewTimelineEvent } from "../../storage/timeline-store.js";
+import type { NewTimelineEvent } from "../../domain/timeline-event.js";
 import type { BranchResultStorage } from "../../storage/storage.js";
-import type { Task } from "../schemas.js";
+import type { Task } from "../../domain/task.js";
 import type { RunOptions, StateUpdate } from "../state.js";
 
 /** What the report writer needs of the run besides the merged results. */
 export type ReportRun = Pick<RunOptions, "executor" | "model" | "budget">;
-import type { ReportInput } from "../report.js";
+import type { ReportInput } from "../../agents/executors/builtin-report.js";
 import type { RunWindows } from "../run-windows.js";
 
 export interface GraphDeps {

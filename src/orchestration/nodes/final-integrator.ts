@@ -1,7 +1,7 @@
 /**
  * final_integrator: the synthesis agent writes the report from the merged results; the run ends `completed`.
  */
-import type { MergeResult } from "../merge.js";
+import type { MergeResult } from "../../domain/merge-result.js";
 import type { FinalResult, State } from "../state.js";
 import { defineNode, type GraphDeps } from "./define-node.js";
 

@@ -4,7 +4,8 @@
  */
 import { Send } from "@langchain/langgraph";
 import { byPriorityThenId, planWave } from "../scheduling.js";
-import type { Branch, BranchAssignment, BranchResult, State } from "../state.js";
+import type { Branch, BranchAssignment, State } from "../state.js";
+import type { BranchResult } from "../../domain/branch-result.js";
 import { defineNode, type GraphDeps, type NodeEvent } from "./define-node.js";
 
 /**

@@ -3,7 +3,7 @@
  * and whether they are active. Recording agents inserts the new ids and counts each creation on its template in
  * one transaction, so a replayed generation neither duplicates an agent nor counts it twice.
  */
-import type { AgentRecord } from "../agent-store.js";
+import type { AgentRecord } from "../../domain/agent-record.js";
 import type { AgentStorage, NewAgent } from "../storage.js";
 import type { PgDatabase } from "./pg-database.js";
 import { toAgentRecord, type RawAgent } from "../rows.js";

@@ -3,7 +3,7 @@
  * branch and attempt, kept out of the checkpoints. Writes are idempotent by key: a branch re-executed after a
  * crash overwrites its own row.
  */
-import type { BranchFindings } from "../branch-result-store.js";
+import type { BranchFindings } from "../../domain/finding.js";
 import type { BranchResultStorage } from "../storage.js";
 import type { PgDatabase } from "./pg-database.js";
 

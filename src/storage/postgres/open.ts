@@ -3,7 +3,7 @@
  * the checkpointer, the server's migrations and the saver's setup applied under one advisory lock (processes
  * starting at once on an empty database take turns), and the change feed on its own connection.
  */
-import type { LeaseOwner } from "../run-leases.js";
+import type { LeaseOwner } from "../lease-owner.js";
 import type { Storage } from "../storage.js";
 import { PgAgentStore } from "./agent-store.js";
 import { PgBranchResultStore } from "./branch-result-store.js";

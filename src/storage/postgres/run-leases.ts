@@ -4,7 +4,7 @@
  * heartbeat, and released when the run pauses or ends. Orphans are claimed in one statement that locks the rows
  * it takes (FOR UPDATE SKIP LOCKED), so two processes looking at once never both get a run.
  */
-import { isDeadLocalOwner, type LeaseOwner } from "../run-leases.js";
+import { isDeadLocalOwner, type LeaseOwner } from "../lease-owner.js";
 import type { LeaseStorage } from "../storage.js";
 import type { PgDatabase } from "./pg-database.js";
 

@@ -2,7 +2,7 @@
  * The runs table on PostgreSQL: one row per run with its status, options and final result; and the inline input
  * texts, kept here so that checkpoints stay small. Same results and ordering as the SQLite store (../run-store.ts).
  */
-import type { NewRun, RunRow, RunStatusName, RunSummary } from "../run-store.js";
+import type { NewRun, RunRow, RunStatusName, RunSummary } from "../../domain/run-record.js";
 import { toRunRow, type RawRunRow } from "../rows.js";
 import type { RunStorage } from "../storage.js";
 import type { PgDatabase } from "./pg-database.js";

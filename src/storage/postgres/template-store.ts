@@ -4,8 +4,9 @@
  * agent, run, branch and attempt so a replayed branch is counted once, with the template's counters bumped in the
  * same transaction.
  */
-import type { AgentTemplate } from "../../agents/specification.js";
-import { HISTORY_KEPT, type Outcome, type StoredDefinition } from "../template-store.js";
+import type { AgentTemplate } from "../../domain/agent-specification.js";
+import { HISTORY_KEPT } from "../template-store.js";
+import { type Outcome, type StoredDefinition } from "../../domain/agent-record.js";
 import type { TemplateStorage } from "../storage.js";
 import type { PgDatabase } from "./pg-database.js";
 import { toHistoryEntry, toTemplate, type RawTemplate } from "../rows.js";

@@ -5,7 +5,7 @@
  * The run manager tells the other processes about new events (ChangeFeed).
  */
 import type { TimelineStorage } from "../storage.js";
-import type { NewTimelineEvent, TimelineEvent } from "../timeline-store.js";
+import type { NewTimelineEvent, TimelineEvent } from "../../domain/timeline-event.js";
 import type { PgDatabase } from "./pg-database.js";
 import { toEvent, type RawEvent } from "../rows.js";
 

@@ -4,7 +4,7 @@
  * and the types are inferred from them.
  */
 import { z } from "zod";
-import { ModelNameSchema } from "./models/model-name.js";
+import { ModelNameSchema } from "./model-name.js";
 
 export const CAPABILITIES = ["research", "analysis", "synthesis", "validation", "monitoring", "coordination"] as const;
 export const CapabilitySchema = z.enum(CAPABILITIES);

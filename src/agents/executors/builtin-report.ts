@@ -2,8 +2,8 @@
  * The builtin synthesis (pure): a Markdown report from the merged results: findings with their sources,
  * analysis figures, what failed, quality and confidence, and source attribution.
  */
-import type { MergeResult, MergedFinding } from "./merge.js";
-import type { Task } from "./schemas.js";
+import type { MergeResult, MergedFinding } from "../../domain/merge-result.js";
+import type { Task } from "../../domain/task.js";
 
 export interface ReportInput {
   objective: string;

@@ -1,6 +1,6 @@
 /**
- * The domain's data shapes, defined once as zod schemas: the tools validate their input with them,
- * the state stores values of them, and the TypeScript types are inferred from them.
+ * Tasks, defined once as zod schemas: the tools validate their input with them, the state stores the normalized
+ * form, and the TypeScript types are inferred from them.
  */
 import { z } from "zod";
 
@@ -56,34 +56,3 @@ export interface Task {
 }
 
 export type InputRef = { kind: "inline"; index: number; name: string; chars: number } | { kind: "path"; path: string; name: string; bytes: number };
-
-/** A finding: one piece of evidence, where it came from, and how relevant it is (0..1). */
-export const FindingSchema = z.object({
-  text: z.string(),
-  source: z.string(),
-  score: z.number(),
-});
-export type Finding = z.infer<typeof FindingSchema>;
-
-/** Descriptive statistics of one numeric column (analysis branches). */
-export interface ColumnStatistics {
-  source: string;
-  column: string;
-  count: number;
-  mean: number;
-  std_dev: number;
-  min: number;
-  max: number;
-  confidence_level: number;
-  confidence_interval: [number, number];
-}
-
-/** Text statistics of one non-tabular input (analysis branches). */
-export interface TextStatistics {
-  source: string;
-  characters: number;
-  words: number;
-  sentences: number;
-  unique_words: number;
-  mean_sentence_words: number;
-}
