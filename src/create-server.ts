@@ -19,12 +19,12 @@ import { createRunAgents } from "./agents/run-agents.js";
 import { buildWorkflowGraph } from "./orchestration/graph.js";
 import { RunWindows } from "./orchestration/run-windows.js";
 import type { Task } from "./domain/task.js";
-import { askUserToDecide } from "./runs/ask-user.js";
 import { InputAccess } from "./runs/input-access.js";
 import { RunManager } from "./runs/run-manager.js";
 import type { ServerContext } from "./server-context.js";
 import { createSessionServer } from "./session-server.js";
 import { ClientSessions } from "./sessions/client-sessions.js";
+import { elicitDecision } from "./sessions/elicit-decision.js";
 import { openStorage } from "./storage/open-storage.js";
 import { modelExecution } from "./model-execution.js";
 import { RunInterest } from "./resources/run-interest.js";
@@ -62,7 +62,7 @@ export async function createConductor(settings: Settings, log: ServerLogger): Pr
     },
     askUser: async (run, pause) => {
       const session = sessions.forRun(run.run_id, run.principal);
-      return session ? askUserToDecide(session.server, run.run_id, pause) : null;
+      return session ? elicitDecision(session.server, run.run_id, pause) : null;
     },
     leases: storage.leases,
     maxConcurrentRuns: settings.limits.maxConcurrentRuns,

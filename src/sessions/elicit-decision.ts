@@ -1,14 +1,15 @@
 /**
- * Elicitation: puts a paused run's decision to the user as a form (decision, feedback) through the client,
- * where the client declared the elicitation capability. Returns null when it cannot ask or the user declines.
+ * Elicitation, at the MCP edge: puts a paused run's decision to the user as a form (decision, feedback) through
+ * the client's session, where the client declared the elicitation capability. Returns null when it cannot ask or
+ * the user declines. The run manager only sees the result (RunManagerDeps.askUser).
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { HumanDecision } from "../orchestration/quality.js";
-import type { PendingInterrupt } from "./run-status.js";
+import type { PendingInterrupt } from "../runs/run-status.js";
 
 export const ASK_TIMEOUT_SECONDS = 600;
 
-export async function askUserToDecide(server: McpServer, runId: string, pause: PendingInterrupt): Promise<HumanDecision | null> {
+export async function elicitDecision(server: McpServer, runId: string, pause: PendingInterrupt): Promise<HumanDecision | null> {
   if (!server.server.getClientCapabilities()?.elicitation) return null;
   const options = pause.options.filter((o): o is HumanDecision["decision"] => o === "approve" || o === "revise" || o === "reject");
   const result = await server.server.elicitInput({
