@@ -1,0 +1,29 @@
+/**
+ * The one builder of a run's start input (pure): what the run's row keeps of a prepared run, and the graph
+ * input built from it. A run's start uses it, and so does the recovery of a run whose starter died before its
+ * first checkpoint, so both give the graph the same input.
+ */
+import type { Task } from "../domain/task.js";
+import type { RunOptions, State, StateUpdate } from "../orchestration/state.js";
+import type { PreparedRun } from "./start-request.js";
+
+/** A run's options as its row keeps them: the graph's options plus what rebuilds its start input. */
+export interface StoredRunOptions extends RunOptions {
+  tasks: Task[];
+  sync_points: State["sync_points"];
+  requested_mode?: State["requested_mode"];
+}
+
+/** What a new run's row keeps as its options. */
+export function storedRunOptions(run: PreparedRun): StoredRunOptions {
+  return { ...run.options, tasks: run.tasks, sync_points: run.sync_points, requested_mode: run.requested_mode };
+}
+
+/** The graph input that starts a run, from the options its row keeps. */
+export function startInput(runId: string, objective: string, stored: StoredRunOptions): StateUpdate {
+  const { tasks, sync_points, requested_mode, ...options } = stored;
+  return {
+    workflow_id: runId, objective, options, requested_mode: requested_mode ?? null,
+    task_queue: tasks, sync_points, branch_dependencies: Object.fromEntries(tasks.map((t) => [t.id, t.depends_on])),
+  };
+}
