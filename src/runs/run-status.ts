@@ -1,45 +1,13 @@
 /**
- * RunStatus: what start_workflow, approve_interrupt and cancel_run return, and what the run resource
- * shows. Built from the run's row and its latest checkpoint.
+ * Builds a RunStatus (its shape, part of the contract, is src/domain/run-status.ts) from the run's row and its
+ * latest checkpoint: the pending interrupts, the branches' progress.
  */
-import { z } from "zod";
-import { RUN_STATUSES, type RunRow } from "../domain/run-record.js";
+import type { RunRow } from "../domain/run-record.js";
+import type { PendingInterrupt, RunStatus } from "../domain/run-status.js";
 import type { FinalResult, State } from "../orchestration/state.js";
 import { isSettled, isSucceeded } from "../orchestration/scheduling.js";
 
-export const PendingInterruptSchema = z.object({
-  interrupt_id: z.string(),
-  point: z.enum(["sync_point", "quality", "branch_work"]),
-  summary: z.string(),
-  options: z.array(z.string()),
-  payload: z.record(z.string(), z.unknown()),
-});
-export type PendingInterrupt = z.infer<typeof PendingInterruptSchema>;
-
-export const RunStatusShape = {
-  run_id: z.string(),
-  status: z.enum(RUN_STATUSES),
-  workflow_mode: z.string().nullable(),
-  executor: z.string(),
-  pending_interrupts: z.array(PendingInterruptSchema),
-  progress: z.object({ branches_total: z.number().int(), branches_completed: z.number().int(), branches_failed: z.number().int() }),
-  result: z.looseObject({
-    report: z.string(),
-    quality_score: z.number(),
-    source_attribution: z.record(z.string(), z.number()),
-  }).optional(),
-  error: z.string().optional(),
-  timeline_length: z.number().int(),
-  usage: z.object({
-    model_calls: z.number().int().describe("model calls the run made (branches, revisions, the report)"),
-    input_tokens: z.number().int(),
-    output_tokens: z.number().int(),
-    cached_input_tokens: z.number().int().describe("of the input tokens, those read from the provider's prompt cache"),
-    cost_usd: z.number().optional().describe("from --model-prices, where the run's models have prices"),
-  }).describe("What the run's model calls used, as the provider (or the sampling client) reported it; zeros when it made none"),
-};
-export const RunStatusSchema = z.object(RunStatusShape);
-export type RunStatus = z.infer<typeof RunStatusSchema>;
+export type { PendingInterrupt, RunStatus };
 
 /** The parts of a LangGraph state snapshot a status needs. */
 export interface SnapshotView {

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { UserError } from "../errors.js";
 import type { SessionContext } from "../server-context.js";
 import { RUN_VIEW_TOOL_META } from "../resources/run-view.js";
-import { RunStatusShape } from "../runs/run-status.js";
+import { RunStatusShape } from "../domain/run-status.js";
 import { runStatusResult, waitForRun } from "./wait-for-run.js";
 
 export const ApproveInterruptInput = z.object({

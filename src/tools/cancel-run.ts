@@ -3,7 +3,7 @@
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
-import { RunStatusShape } from "../runs/run-status.js";
+import { RunStatusShape } from "../domain/run-status.js";
 import type { SessionContext } from "../server-context.js";
 import { runStatusResult } from "./wait-for-run.js";
 

@@ -6,7 +6,7 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { registerAppTool } from "@modelcontextprotocol/ext-apps/server";
 import type { SessionContext } from "../server-context.js";
 import { RUN_VIEW_TOOL_META } from "../resources/run-view.js";
-import { RunStatusShape } from "../runs/run-status.js";
+import { RunStatusShape } from "../domain/run-status.js";
 import { StartWorkflowInput } from "../runs/start-request.js";
 import { runStatusResult, waitForRun } from "./wait-for-run.js";
 

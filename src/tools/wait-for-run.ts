@@ -6,7 +6,7 @@
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import type { ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { RunManager } from "../runs/run-manager.js";
-import type { RunStatus } from "../runs/run-status.js";
+import type { RunStatus } from "../domain/run-status.js";
 import type { SessionContext } from "../server-context.js";
 import type { TimelineStorage } from "../storage/storage.js";
 
