@@ -7,8 +7,37 @@ import { registerAppTool } from "@modelcontextprotocol/ext-apps/server";
 import type { SessionContext } from "../server-context.js";
 import { RUN_VIEW_TOOL_META } from "../resources/run-view.js";
 import { RunStatusShape } from "../domain/run-status.js";
-import { StartWorkflowInput } from "../runs/start-request.js";
+import { z } from "zod";
+import { APPROVAL_POINTS, EXECUTOR_NAMES, TaskSchema, WORKFLOW_MODES } from "../domain/task.js";
+import { ModelNameSchema } from "../domain/model-name.js";
+import type { StartWorkflowArgs } from "../runs/start-request.js";
 import { runStatusResult, waitForRun } from "./wait-for-run.js";
+
+export const StartWorkflowInput = z.object({
+  objective: z.string().min(1).max(4000).describe("What the whole run is for"),
+  tasks: z.array(TaskSchema).min(1).max(500).describe("The work, one branch per task"),
+  sync_points: z.record(z.string().min(1).max(100), z.array(z.string()).min(1)).optional()
+    .describe("Ordered stages: name -> task ids. A point's branches settle before the next point's start. Default: one point `all` with every task"),
+  mode: z.enum(["auto", ...WORKFLOW_MODES]).default("auto").describe("auto lets the task analyzer decide"),
+  approvals: z.array(z.enum(APPROVAL_POINTS)).default(["sync_point", "quality"]).describe("Where the run pauses for a human decision; [] runs straight through"),
+  quality_threshold: z.number().min(0).max(1).default(0.7).describe("Below it the quality validator asks for a revision"),
+  max_revisions: z.number().int().min(0).max(10).default(2).describe("Revision rounds before the run gives up"),
+  branch_timeout_seconds: z.number().positive().max(86_400).default(300).describe("A branch running longer is recorded as timed out"),
+  executor: z.enum(EXECUTOR_NAMES).default("auto").describe("Who does the branch work: model (the server calls a chat model), sampling (the client's model), delegate (you do each branch), builtin (offline ranking and statistics), auto"),
+  model: ModelNameSchema.optional().describe("The model a model run uses (one the server allows); default: the server's --model"),
+  budget: z.object({
+    max_tokens: z.number().int().positive().optional().describe("Most input + output tokens the run's model calls may bill"),
+    max_cost_usd: z.number().positive().optional().describe("Most dollars the run's model calls may cost (needs --model-prices for its model)"),
+  }).strict().optional().describe("The most a run may spend on model calls; the server's --max-run-tokens caps it"),
+  run_id: z.string().regex(/^(?!\.+$)[A-Za-z0-9_.:-]{1,128}$/, "run ids are 1-128 letters, digits, '_', '.', ':' or '-', and not only dots (they name a resource URI)").optional()
+    .describe("Idempotency key: starting an existing run_id returns that run"),
+  wait_seconds: z.number().min(0).max(300).default(20).describe("How long the call waits for the run to settle"),
+  elicit: z.boolean().default(false).describe("Ask the user directly (MCP elicitation: a form with the decision and feedback) when the run pauses, where the client supports it; approve_interrupt still works"),
+});
+
+/** What the schema parses is the runs layer's request (the same fields, of the same types), plus how long this call waits. */
+type Same<A, B> = [A, keyof A] extends [B, keyof B] ? ([B, keyof B] extends [A, keyof A] ? true : false) : false;
+true satisfies Same<Omit<z.infer<typeof StartWorkflowInput>, "wait_seconds">, StartWorkflowArgs>;
 
 export function registerStartWorkflow(server: McpServer, ctx: SessionContext): void {
   registerAppTool(server, "start_workflow", {

@@ -1,6 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { StartWorkflowInput, findCycle, prepareRun } from "../../src/runs/start-request.js";
+import { findCycle, prepareRun } from "../../src/runs/start-request.js";
+import { StartWorkflowInput } from "../../src/tools/start-workflow.js";
 import { InputAccess } from "../../src/runs/input-access.js";
 
 type Raw = Record<string, unknown>;
