@@ -21,6 +21,7 @@ import { RunWindows } from "./orchestration/run-windows.js";
 import type { Task } from "./domain/task.js";
 import { InputAccess } from "./runs/input-access.js";
 import { RunManager } from "./runs/run-manager.js";
+import { RunQueries } from "./runs/run-queries.js";
 import type { ServerContext } from "./server-context.js";
 import { createSessionServer } from "./session-server.js";
 import { ClientSessions } from "./sessions/client-sessions.js";
@@ -97,7 +98,8 @@ export async function createConductor(settings: Settings, log: ServerLogger): Pr
   manager.attach(graph);
 
   const interest = new RunInterest();
-  const context: ServerContext = { settings, log, storage, manager, runs, timeline, graph, factory, allocations, agents: agentStore, results, sessions, interest };
+  const queries = new RunQueries({ manager, runs, timeline, results, graph, maxTimelinePage: settings.limits.maxTimelinePage });
+  const context: ServerContext = { settings, log, storage, manager, queries, runs, timeline, graph, factory, allocations, agents: agentStore, results, sessions, interest };
   // Other processes' changes to runs reach this process's subscribers like its own.
   storage.changes.start((change) => manager.events.emit(change.kind, change.run_id), () => interest.runIds());
 

@@ -1,6 +1,8 @@
 /**
- * Errors a caller can act on. Tool handlers throw them; the MCP SDK turns a thrown error into a tool
- * result with `isError: true` whose text is the message, so every message says what was wrong and what to do.
+ * Errors a caller can act on, so every message says what was wrong and what to do. Tool handlers, resource
+ * reads and prompts throw them; the error boundary (src/tools/error-boundary.ts) lets them through, and the MCP
+ * SDK makes a tool's into a result with `isError: true` whose text is the message. Any other error is the
+ * server's own: the client sees only `internal error <id>`, the server's stderr its stack under that id.
  */
 export class ConductorError extends Error {
   override name = "ConductorError";

@@ -1,6 +1,8 @@
 /**
- * What the MCP layer (tools and resources) works with: the run manager and the stores, built once, and per
- * connected client its principal.
+ * The composition root's record: what createConductor (create-server.ts) builds once, for server.ts and the
+ * HTTP server (start-up, recovery, health, sessions) and for session-server.ts, which hands every tool,
+ * resource and prompt registration of a session only what its own dependency interface names. The MCP layer
+ * (src/tools, src/resources, src/prompts) never sees it.
  */
 import type { AgentAllocations } from "./agents/agent-allocations.js";
 import type { AgentFactory } from "./agents/factory.js";
@@ -8,14 +10,17 @@ import type { Settings } from "./config.js";
 import type { ServerLogger } from "./log.js";
 import type { WorkflowGraph } from "./orchestration/graph.js";
 import type { RunManager } from "./runs/run-manager.js";
+import type { RunQueries } from "./runs/run-queries.js";
 import type { AgentStorage, BranchResultStorage, RunStorage, Storage, TimelineStorage } from "./storage/storage.js";
 import type { RunInterest } from "./resources/run-interest.js";
-import type { ClientSession, ClientSessions } from "./sessions/client-sessions.js";
+import type { ClientSessions } from "./sessions/client-sessions.js";
 
 export interface ServerContext {
   settings: Settings;
   log: ServerLogger;
   manager: RunManager;
+  /** The read side of runs (status, timeline, state, graph, lists), checked against the caller's principal. */
+  queries: RunQueries;
   storage: Storage;
   runs: RunStorage;
   timeline: TimelineStorage;
@@ -30,8 +35,5 @@ export interface ServerContext {
   interest: RunInterest;
 }
 
-/** What one client's tools and resources work with: the shared context, acting for the client's principal. */
-export interface SessionContext extends ServerContext {
-  principal: string;
-  session: ClientSession;
-}
+/** What MCP logging (mcp-logging.ts) works with for one client: the log and the server's level, and whose runs are whose. */
+export type SessionContext = Pick<ServerContext, "log" | "settings" | "runs"> & { principal: string };

@@ -10,7 +10,9 @@ import { registerAgentResources } from "./resources/agent-resources.js";
 import { registerRunResources } from "./resources/run-resources.js";
 import { registerRunView } from "./resources/run-view.js";
 import { enableSubscriptions } from "./resources/subscriptions.js";
-import type { ServerContext, SessionContext } from "./server-context.js";
+import type { ServerContext } from "./server-context.js";
+import { createStderrLogger } from "./log.js";
+import { ErrorBoundary, guardServer } from "./tools/error-boundary.js";
 import { registerTools } from "./tools/index.js";
 
 export const INSTRUCTIONS =
@@ -24,16 +26,24 @@ export function createSessionServer(shared: ServerContext, principal: string, li
     { capabilities: { logging: {} }, instructions: INSTRUCTIONS },
   );
   const session = { server, principal, ...(listening ? { listening } : {}) };
-  const ctx: SessionContext = { ...shared, principal, session };
-  registerTools(server, ctx);
-  registerRunResources(server, ctx);
-  registerRunView(server);
-  registerAgentResources(server, ctx);
-  registerPlanWorkflowPrompt(server);
+  // Every handler runs behind the error boundary; internal errors' stacks go to stderr only, never to a client.
+  const boundary = new ErrorBoundary(createStderrLogger(shared.settings.logLevel));
+  const guarded = guardServer(server, boundary);
+  const { manager, queries, factory, allocations, agents, interest } = shared;
+  registerTools(guarded, {
+    principal, manager, queries, factory, allocations,
+    allowedModels: shared.settings.models?.allowed ?? [],
+    clientSamples: () => server.server.getClientCapabilities()?.sampling !== undefined,
+    followRun: (runId) => shared.sessions.bind(runId, session),
+  });
+  registerRunResources(guarded, { principal, queries });
+  registerRunView(guarded);
+  registerAgentResources(guarded, { principal, factory, allocations, agents });
+  registerPlanWorkflowPrompt(guarded);
   const cleanups = [
     shared.sessions.add(session),
-    enableSubscriptions(server, ctx),
-    attachMcpLogging(server, ctx),
+    enableSubscriptions(server, { principal, queries, manager, interest, boundary }),
+    attachMcpLogging(server, { log: shared.log, settings: shared.settings, runs: shared.runs, principal }),
   ];
   server.server.oninitialized = () => shared.sessions.ready();
   server.server.onclose = () => cleanups.forEach((cleanup) => cleanup());

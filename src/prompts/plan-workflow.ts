@@ -2,8 +2,8 @@
  * plan_workflow: a prompt that turns a goal into a start_workflow call, for assistants that have not used
  * this server before.
  */
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
+import type { GuardedServer } from "../tools/error-boundary.js";
 
 export const PlanWorkflowArgs = {
   goal: z.string().describe("What the workflow should find out or decide"),
@@ -11,7 +11,7 @@ export const PlanWorkflowArgs = {
   review: z.string().optional().describe('"yes" to pause for your approval at sync points and the quality gate, "no" to run straight through'),
 };
 
-export function registerPlanWorkflowPrompt(server: McpServer): void {
+export function registerPlanWorkflowPrompt(server: GuardedServer): void {
   server.registerPrompt("plan_workflow", {
     title: "Plan a multi-agent workflow",
     description: "Turns a goal and its sources into a start_workflow call: research and analysis tasks, sync points, approvals.",

@@ -6,8 +6,8 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { registerAppResource, RESOURCE_MIME_TYPE, RESOURCE_URI_META_KEY } from "@modelcontextprotocol/ext-apps/server";
+import type { GuardedServer } from "../tools/error-boundary.js";
 
 export const RUN_VIEW_URI = "ui://orchestrator/run.html";
 
@@ -17,7 +17,7 @@ export const RUN_VIEW_FILE = path.resolve(path.dirname(fileURLToPath(import.meta
 /** `_meta` for a tool whose result the run view shows (the current key, and the older flat key for older hosts). */
 export const RUN_VIEW_TOOL_META = { ui: { resourceUri: RUN_VIEW_URI }, [RESOURCE_URI_META_KEY]: RUN_VIEW_URI };
 
-export function registerRunView(server: McpServer, file = RUN_VIEW_FILE): void {
+export function registerRunView(server: GuardedServer, file = RUN_VIEW_FILE): void {
   registerAppResource(server, "run_view", RUN_VIEW_URI, {
     title: "Workflow run view",
     description: "An interactive view of a run (MCP Apps): the graph with the run's path, branches, the pending decision " +

@@ -6,12 +6,25 @@
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { ErrorCode, McpError, SubscribeRequestSchema, UnsubscribeRequestSchema } from "@modelcontextprotocol/sdk/types.js";
-import type { SessionContext } from "../server-context.js";
+import type { RunManager } from "../runs/run-manager.js";
+import type { RunQueries } from "../runs/run-queries.js";
+import { isCallerError, type ErrorBoundary } from "../tools/error-boundary.js";
+import type { RunInterest } from "./run-interest.js";
+import { decodeRunId, RUN_URI } from "./run-uri.js";
 
-const RUN_URI = /^orchestrator:\/\/runs\/([^/]+)(?:\/(?:timeline|graph))?$/;
+/** What subscriptions call. */
+export interface SubscriptionDeps {
+  principal: string;
+  queries: Pick<RunQueries, "requireRun" | "isOwnedBy">;
+  /** Its `changed` and `created` events (run id). */
+  manager: Pick<RunManager, "events">;
+  interest: Pick<RunInterest, "add" | "remove">;
+  boundary: ErrorBoundary;
+}
 
 /** Wires subscriptions for one client: only to its principal's runs. Returns the function that unwires them. */
-export function enableSubscriptions(server: McpServer, ctx: SessionContext): () => void {
+export function enableSubscriptions(server: McpServer, deps: SubscriptionDeps): () => void {
+  const { principal, queries, manager, interest, boundary } = deps;
   const subscribed = new Set<string>();
   const pending = new Set<string>();
   let flushing = false;
@@ -19,15 +32,18 @@ export function enableSubscriptions(server: McpServer, ctx: SessionContext): () 
   server.server.registerCapabilities({ resources: { subscribe: true, listChanged: true } });
   server.server.setRequestHandler(SubscribeRequestSchema, async (request) => {
     const run = RUN_URI.exec(request.params.uri);
-    const runId = run ? decodeURIComponent(run[1]!) : undefined;
+    let runId: string | undefined;
     try {
-      if (runId !== undefined) await ctx.manager.requireRun(runId, ctx.principal);
+      runId = run ? decodeRunId(run[1]!) : undefined;
+      if (runId !== undefined) await queries.requireRun(runId, principal);
     } catch (error) {
-      throw new McpError(ErrorCode.InvalidParams, (error as Error).message);
+      // An unknown run is the client's mistake; anything else goes through the error boundary.
+      if (isCallerError(error)) throw new McpError(ErrorCode.InvalidParams, (error as Error).message);
+      throw new Error(boundary.internal("resources/subscribe", error));
     }
     if (!subscribed.has(request.params.uri)) {
       subscribed.add(request.params.uri);
-      if (runId !== undefined) ctx.interest.add(runId);
+      if (runId !== undefined) interest.add(runId);
     }
     return {};
   });
@@ -37,7 +53,7 @@ export function enableSubscriptions(server: McpServer, ctx: SessionContext): () 
   });
   const unwatch = (uri: string) => {
     const run = RUN_URI.exec(uri);
-    if (run) ctx.interest.remove(decodeURIComponent(run[1]!));
+    if (run) interest.remove(decodeRunId(run[1]!));
   };
 
   const flush = () => {
@@ -53,7 +69,7 @@ export function enableSubscriptions(server: McpServer, ctx: SessionContext): () 
     }
   };
 
-  const mine = async (runId: string) => (await ctx.runs.principalOf(runId)) === ctx.principal;
+  const mine = (runId: string) => queries.isOwnedBy(runId, principal);
   const onChanged = (runId: string) => {
     if (subscribed.size === 0) return;
     void mine(runId).then((yes) => {
@@ -67,11 +83,11 @@ export function enableSubscriptions(server: McpServer, ctx: SessionContext): () 
       if (yes && server.isConnected()) server.sendResourceListChanged();
     }, () => undefined);
   };
-  ctx.manager.events.on("changed", onChanged);
-  ctx.manager.events.on("created", onCreated);
+  manager.events.on("changed", onChanged);
+  manager.events.on("created", onCreated);
   return () => {
-    ctx.manager.events.off("changed", onChanged);
-    ctx.manager.events.off("created", onCreated);
+    manager.events.off("changed", onChanged);
+    manager.events.off("created", onCreated);
     for (const uri of subscribed) unwatch(uri);
     subscribed.clear();
   };

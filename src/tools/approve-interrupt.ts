@@ -2,14 +2,15 @@
  * approve_interrupt: answers a run's pending interrupt (approve, revise with feedback, or reject) and
  * waits up to `wait_seconds` for the run to settle again.
  */
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { registerAppTool } from "@modelcontextprotocol/ext-apps/server";
 import { z } from "zod";
-import { UserError } from "../errors.js";
-import type { SessionContext } from "../server-context.js";
-import { RUN_VIEW_TOOL_META } from "../resources/run-view.js";
 import { RunStatusShape } from "../domain/run-status.js";
-import { runStatusResult, waitForRun } from "./wait-for-run.js";
+import { UserError } from "../errors.js";
+import { RUN_VIEW_TOOL_META } from "../resources/run-view.js";
+import type { RunManager } from "../runs/run-manager.js";
+import type { GuardedServer } from "./error-boundary.js";
+import { annotationsFor } from "./tool-kind.js";
+import { runStatusResult, waitForRun, type RunWaitDeps } from "./wait-for-run.js";
 
 export const ApproveInterruptInput = z.object({
   run_id: z.string().min(1).max(128).describe("The run waiting at an interrupt"),
@@ -27,7 +28,14 @@ export const ApproveInterruptInput = z.object({
   wait_seconds: z.number().min(0).max(300).default(20).describe("How long the call waits for the run to settle"),
 });
 
-export function registerApproveInterrupt(server: McpServer, ctx: SessionContext): void {
+/** What approve_interrupt calls. */
+export interface ApproveInterruptDeps extends RunWaitDeps {
+  manager: RunWaitDeps["manager"] & Pick<RunManager, "resume">;
+  /** Ties the run to this session (its sampling, elicitation and log records go to this client). */
+  followRun(runId: string): void;
+}
+
+export function registerApproveInterrupt(server: GuardedServer, deps: ApproveInterruptDeps): void {
   registerAppTool(server, "approve_interrupt", {
     title: "Answer a paused workflow",
     description:
@@ -40,19 +48,19 @@ export function registerApproveInterrupt(server: McpServer, ctx: SessionContext)
     inputSchema: ApproveInterruptInput,
     outputSchema: RunStatusShape,
     _meta: RUN_VIEW_TOOL_META,
-    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    annotations: annotationsFor("update"),
   }, async (args, extra) => {
     if (args.branch_results?.length && args.decision !== "approve") {
       throw new UserError('branch_results go with decision "approve"; to stop the run, answer a sync point with reject');
     }
-    await ctx.manager.resume(args.run_id, {
+    await deps.manager.resume(args.run_id, {
       decision: args.decision,
       ...(args.branch_results?.length ? { branch_results: args.branch_results } : {}),
       ...(args.interrupt_id !== undefined ? { interrupt_id: args.interrupt_id } : {}),
       ...(args.feedback !== undefined ? { feedback: args.feedback } : {}),
-    }, ctx.principal);
-    ctx.sessions.bind(args.run_id, ctx.session);
-    const status = await waitForRun(ctx, args.run_id, args.wait_seconds, extra);
+    }, deps.principal);
+    deps.followRun(args.run_id);
+    const status = await waitForRun(deps, args.run_id, args.wait_seconds, extra);
     return runStatusResult(status);
   });
 }

@@ -2,12 +2,14 @@
  * generate_agent: selects and specializes an agent for task requirements, and (by default) creates it,
  * holding its resources until it is retired. A task of a run can then pin it with `agent_id`.
  */
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
+import type { AgentAllocations } from "../agents/agent-allocations.js";
+import type { AgentFactory } from "../agents/factory.js";
 import { ResourceUnavailableError } from "../agents/resource-pool.js";
 import { TaskRequirementsSchema } from "../domain/agent-specification.js";
 import { UserError } from "../errors.js";
-import type { SessionContext } from "../server-context.js";
+import type { GuardedServer } from "./error-boundary.js";
+import { annotationsFor } from "./tool-kind.js";
 
 export const GenerateAgentInput = z.object({
   task_requirements: TaskRequirementsSchema.describe("What the task needs; capabilities are inferred from the description when not given"),
@@ -36,7 +38,15 @@ export const GenerateAgentOutput = {
   selection: z.object({ chosen: z.string(), needed: z.array(z.string()), candidates: z.array(CandidateShape) }),
 };
 
-export function registerGenerateAgent(server: McpServer, ctx: SessionContext): void {
+/** What generate_agent calls. */
+export interface GenerateAgentDeps {
+  principal: string;
+  factory: Pick<AgentFactory, "specify" | "listTemplates" | "newAgentId" | "record">;
+  allocations: Pick<AgentAllocations, "hold">;
+}
+
+export function registerGenerateAgent(server: GuardedServer, deps: GenerateAgentDeps): void {
+  const { factory, allocations, principal } = deps;
   server.registerTool("generate_agent", {
     title: "Generate a specialized agent",
     description:
@@ -47,19 +57,19 @@ export function registerGenerateAgent(server: McpServer, ctx: SessionContext): v
       "start_workflow with agent_id. Fails when no template covers the capabilities or the pool has no room.",
     inputSchema: GenerateAgentInput,
     outputSchema: GenerateAgentOutput,
-    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    annotations: annotationsFor("create"),
   }, async ({ task_requirements, context, instantiate }) => {
-    const generated = ctx.factory.specify(task_requirements, context ?? {}, await ctx.factory.listTemplates(ctx.principal));
+    const generated = factory.specify(task_requirements, context ?? {}, await factory.listTemplates(principal));
     let agentId: string | undefined;
     if (instantiate) {
-      agentId = ctx.factory.newAgentId(generated.specification.agent_type);
+      agentId = factory.newAgentId(generated.specification.agent_type);
       try {
-        ctx.allocations.hold(agentId, generated.specification.resource_requirements);
+        allocations.hold(agentId, generated.specification.resource_requirements);
       } catch (error) {
         if (!(error instanceof ResourceUnavailableError)) throw error;
         throw new UserError(`no room in the resource pool for a ${generated.specification.agent_type} agent: ${error.message}; retire agents with retire_agent, or generate with instantiate: false`);
       }
-      await ctx.factory.record([{ agent_id: agentId, generated, owner: { principal: ctx.principal, run_id: null, task_id: null, standalone: true } }]);
+      await factory.record([{ agent_id: agentId, generated, owner: { principal, run_id: null, task_id: null, standalone: true } }]);
     }
     const out = { specification: generated.specification, ...(agentId ? { agent_id: agentId } : {}), selection: generated.selection };
     const best = generated.selection.candidates.map((c) => `${c.agent_type} ${c.score}`).join(", ");

@@ -1,13 +1,11 @@
 /**
  * get_timeline: a page of a run's timeline, in the order events happened.
  */
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
-import { UserError } from "../errors.js";
-import type { SessionContext } from "../server-context.js";
 import { TIMELINE_EVENTS } from "../domain/timeline-event.js";
-
-export const DEFAULT_PAGE = 200;
+import type { RunQueries } from "../runs/run-queries.js";
+import type { GuardedServer } from "./error-boundary.js";
+import { annotationsFor } from "./tool-kind.js";
 
 export const GetTimelineInput = z.object({
   run_id: z.string().min(1).max(128).describe("The run"),
@@ -28,7 +26,13 @@ export const GetTimelineOutput = {
   total: z.number().int().describe("Events in the run (matching `event` when given)"),
 };
 
-export function registerGetTimeline(server: McpServer, ctx: SessionContext): void {
+/** What get_timeline calls. */
+export interface GetTimelineDeps {
+  principal: string;
+  queries: Pick<RunQueries, "timelinePage">;
+}
+
+export function registerGetTimeline(server: GuardedServer, deps: GetTimelineDeps): void {
   server.registerTool("get_timeline", {
     title: "Read a run's timeline",
     description:
@@ -37,20 +41,11 @@ export function registerGetTimeline(server: McpServer, ctx: SessionContext): voi
       "Pages by seq: pass next_since as since to continue. Filter with event.",
     inputSchema: GetTimelineInput,
     outputSchema: GetTimelineOutput,
-    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    annotations: annotationsFor("read"),
   }, async (args) => {
-    await ctx.manager.requireRun(args.run_id, ctx.principal);
-    const largest = ctx.settings.limits.maxTimelinePage;
-    if (args.limit !== undefined && args.limit > largest) {
-      throw new UserError(`limit ${args.limit} is more than this server's largest page, ${largest} (--max-timeline-page); page with since and next_since`);
-    }
-    const limit = args.limit ?? Math.min(DEFAULT_PAGE, largest);
-    if (args.event !== undefined && !(TIMELINE_EVENTS as readonly string[]).includes(args.event)) {
-      throw new UserError(`unknown event "${args.event}"; use one of ${TIMELINE_EVENTS.join(", ")}`);
-    }
     const since = args.since ?? 0;
-    const events = await ctx.timeline.page(args.run_id, since, limit, args.event);
-    const out = { run_id: args.run_id, events, next_since: events.at(-1)?.seq ?? since, total: await ctx.timeline.total(args.run_id, args.event) };
+    const { events, total } = await deps.queries.timelinePage(args.run_id, deps.principal, args);
+    const out = { run_id: args.run_id, events, next_since: events.at(-1)?.seq ?? since, total };
     const text = events.length === 0
       ? `No events after seq ${since} (${out.total} in all).`
       : `${events.length} events (seq ${events[0]!.seq}-${out.next_since} of ${out.total}):\n` +

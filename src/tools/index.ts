@@ -1,22 +1,26 @@
 /**
- * Every MCP tool of the server, registered in one explicit list.
+ * Every MCP tool of the server, registered in one explicit list, each behind the error boundary (the
+ * GuardedServer) and given only the dependencies its own interface names.
  */
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { SessionContext } from "../server-context.js";
-import { registerApproveInterrupt } from "./approve-interrupt.js";
-import { registerCancelRun } from "./cancel-run.js";
-import { registerGetTimeline } from "./get-timeline.js";
-import { registerGenerateAgent } from "./generate-agent.js";
-import { registerRegisterAgentTemplate } from "./register-agent-template.js";
-import { registerRetireAgent } from "./retire-agent.js";
-import { registerStartWorkflow } from "./start-workflow.js";
+import type { GuardedServer } from "./error-boundary.js";
+import { registerApproveInterrupt, type ApproveInterruptDeps } from "./approve-interrupt.js";
+import { registerCancelRun, type CancelRunDeps } from "./cancel-run.js";
+import { registerGetTimeline, type GetTimelineDeps } from "./get-timeline.js";
+import { registerGenerateAgent, type GenerateAgentDeps } from "./generate-agent.js";
+import { registerRegisterAgentTemplate, type RegisterAgentTemplateDeps } from "./register-agent-template.js";
+import { registerRetireAgent, type RetireAgentDeps } from "./retire-agent.js";
+import { registerStartWorkflow, type StartWorkflowDeps } from "./start-workflow.js";
 
-export function registerTools(server: McpServer, ctx: SessionContext): void {
-  registerStartWorkflow(server, ctx);
-  registerApproveInterrupt(server, ctx);
-  registerGetTimeline(server, ctx);
-  registerRegisterAgentTemplate(server, ctx);
-  registerGenerateAgent(server, ctx);
-  registerRetireAgent(server, ctx);
-  registerCancelRun(server, ctx);
+/** What the tools call, together: one session's principal and the services the composition root built. */
+export type ToolDeps = StartWorkflowDeps & ApproveInterruptDeps & GetTimelineDeps & RegisterAgentTemplateDeps
+  & GenerateAgentDeps & RetireAgentDeps & CancelRunDeps;
+
+export function registerTools(server: GuardedServer, deps: ToolDeps): void {
+  registerStartWorkflow(server, deps);
+  registerApproveInterrupt(server, deps);
+  registerGetTimeline(server, deps);
+  registerRegisterAgentTemplate(server, deps);
+  registerGenerateAgent(server, deps);
+  registerRetireAgent(server, deps);
+  registerCancelRun(server, deps);
 }

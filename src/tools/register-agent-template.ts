@@ -1,11 +1,12 @@
 /**
  * register_agent_template: adds an agent template the factory can select, or a new version of one.
  */
-import { UserError } from "../errors.js";
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
+import type { AgentFactory } from "../agents/factory.js";
 import { CapabilitySchema, TemplateDefinitionSchema } from "../domain/agent-specification.js";
-import type { SessionContext } from "../server-context.js";
+import { UserError } from "../errors.js";
+import type { GuardedServer } from "./error-boundary.js";
+import { annotationsFor } from "./tool-kind.js";
 
 export const RegisterAgentTemplateInput = TemplateDefinitionSchema.extend({
   replace: z.boolean().default(false).describe("Register a new version of an existing (non built-in) template"),
@@ -18,7 +19,15 @@ export const RegisterAgentTemplateOutput = {
   created: z.boolean().describe("false when an existing template got a new version"),
 };
 
-export function registerRegisterAgentTemplate(server: McpServer, ctx: SessionContext): void {
+/** What register_agent_template calls. */
+export interface RegisterAgentTemplateDeps {
+  principal: string;
+  factory: Pick<AgentFactory, "register">;
+  /** The models a template may name (--models; none without a model configured). */
+  allowedModels: readonly string[];
+}
+
+export function registerRegisterAgentTemplate(server: GuardedServer, deps: RegisterAgentTemplateDeps): void {
   server.registerTool("register_agent_template", {
     title: "Register an agent template",
     description:
@@ -29,14 +38,14 @@ export function registerRegisterAgentTemplate(server: McpServer, ctx: SessionCon
       "cannot be replaced.",
     inputSchema: RegisterAgentTemplateInput,
     outputSchema: RegisterAgentTemplateOutput,
-    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    annotations: annotationsFor("create"),
   }, async ({ replace, ...definition }) => {
-    const allowed = ctx.settings.models?.allowed ?? [];
+    const allowed = deps.allowedModels;
     if (definition.model !== undefined && !allowed.includes(definition.model)) {
       throw new UserError(`model "${definition.model}" is not allowed on this server; ` +
         (allowed.length ? `allowed: ${allowed.join(", ")} (the operator lists them with --models)` : "it has no model configured (--model)"));
     }
-    const out = await ctx.factory.register(ctx.principal, definition, replace);
+    const out = await deps.factory.register(deps.principal, definition, replace);
     const text = `${out.created ? "Registered" : "Replaced"} agent template ${out.agent_type} (version ${out.version}) with capabilities ${out.capabilities.join(", ")}.`;
     return { content: [{ type: "text" as const, text }], structuredContent: out };
   });

@@ -2,16 +2,17 @@
  * start_workflow: starts a durable run of the orchestration graph and waits up to `wait_seconds` for it
  * to settle (pause, finish or fail).
  */
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { registerAppTool } from "@modelcontextprotocol/ext-apps/server";
-import type { SessionContext } from "../server-context.js";
-import { RUN_VIEW_TOOL_META } from "../resources/run-view.js";
-import { RunStatusShape } from "../domain/run-status.js";
 import { z } from "zod";
-import { APPROVAL_POINTS, EXECUTOR_NAMES, TaskSchema, WORKFLOW_MODES } from "../domain/task.js";
 import { ModelNameSchema } from "../domain/model-name.js";
+import { RunStatusShape } from "../domain/run-status.js";
+import { APPROVAL_POINTS, EXECUTOR_NAMES, TaskSchema, WORKFLOW_MODES } from "../domain/task.js";
+import { RUN_VIEW_TOOL_META } from "../resources/run-view.js";
+import type { RunManager } from "../runs/run-manager.js";
 import type { StartWorkflowArgs } from "../runs/start-request.js";
-import { runStatusResult, waitForRun } from "./wait-for-run.js";
+import type { GuardedServer } from "./error-boundary.js";
+import { annotationsFor } from "./tool-kind.js";
+import { runStatusResult, waitForRun, type RunWaitDeps } from "./wait-for-run.js";
 
 export const StartWorkflowInput = z.object({
   objective: z.string().min(1).max(4000).describe("What the whole run is for"),
@@ -39,7 +40,16 @@ export const StartWorkflowInput = z.object({
 type Same<A, B> = [A, keyof A] extends [B, keyof B] ? ([B, keyof B] extends [A, keyof A] ? true : false) : false;
 true satisfies Same<Omit<z.infer<typeof StartWorkflowInput>, "wait_seconds">, StartWorkflowArgs>;
 
-export function registerStartWorkflow(server: McpServer, ctx: SessionContext): void {
+/** What start_workflow calls. */
+export interface StartWorkflowDeps extends RunWaitDeps {
+  manager: RunWaitDeps["manager"] & Pick<RunManager, "start">;
+  /** Whether this session's client declared the sampling capability (for executor auto). */
+  clientSamples(): boolean;
+  /** Ties the run to this session (its sampling, elicitation and log records go to this client). */
+  followRun(runId: string): void;
+}
+
+export function registerStartWorkflow(server: GuardedServer, deps: StartWorkflowDeps): void {
   registerAppTool(server, "start_workflow", {
     title: "Start a multi-agent workflow",
     description:
@@ -51,12 +61,11 @@ export function registerStartWorkflow(server: McpServer, ctx: SessionContext): v
     inputSchema: StartWorkflowInput,
     outputSchema: RunStatusShape,
     _meta: RUN_VIEW_TOOL_META,
-    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-  }, async (args, extra) => {
-    const clientSamples = server.server.getClientCapabilities()?.sampling !== undefined;
-    const { run_id, created } = await ctx.manager.start(args, { principal: ctx.principal, clientSamples });
-    ctx.sessions.bind(run_id, ctx.session);
-    const status = await waitForRun(ctx, run_id, args.wait_seconds, extra);
+    annotations: annotationsFor("create-idempotent"),
+  }, async ({ wait_seconds, ...request }, extra) => {
+    const { run_id, created } = await deps.manager.start(request, { principal: deps.principal, clientSamples: deps.clientSamples() });
+    deps.followRun(run_id);
+    const status = await waitForRun(deps, run_id, wait_seconds, extra);
     return runStatusResult(status, created ? undefined : `Run ${run_id} exists already; returning it (run_id is an idempotency key).`);
   });
 }

@@ -5,39 +5,44 @@
  */
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import type { ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
-import type { RunManager } from "../runs/run-manager.js";
 import type { RunStatus } from "../domain/run-status.js";
-import type { SessionContext } from "../server-context.js";
-import type { TimelineStorage } from "../storage/storage.js";
+import type { RunManager } from "../runs/run-manager.js";
+import type { RunQueries } from "../runs/run-queries.js";
 
 export type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
-export async function waitForRun(ctx: SessionContext, runId: string, seconds: number, extra: ToolExtra): Promise<RunStatus> {
-  const { manager, timeline } = ctx;
+/** What waiting for a run calls. */
+export interface RunWaitDeps {
+  principal: string;
+  manager: Pick<RunManager, "cancel" | "waitForSettle" | "events">;
+  queries: Pick<RunQueries, "status" | "settledBranches">;
+}
+
+export async function waitForRun(deps: RunWaitDeps, runId: string, seconds: number, extra: ToolExtra): Promise<RunStatus> {
   // A client that cancels the waiting call (notifications/cancelled) cancels the run it waits for.
-  const onCancel = () => void manager.cancel(runId, "the waiting request was cancelled by the client", ctx.principal).catch(() => undefined);
+  const onCancel = () => void deps.manager.cancel(runId, "the waiting request was cancelled by the client", deps.principal).catch(() => undefined);
   extra.signal.addEventListener("abort", onCancel, { once: true });
   try {
-    return await waitAndReport(manager, timeline, runId, seconds, extra);
+    return await waitAndReport(deps, runId, seconds, extra);
   } finally {
     extra.signal.removeEventListener("abort", onCancel);
   }
 }
 
-async function waitAndReport(manager: RunManager, timeline: TimelineStorage, runId: string, seconds: number, extra: ToolExtra): Promise<RunStatus> {
+async function waitAndReport({ manager, queries, principal }: RunWaitDeps, runId: string, seconds: number, extra: ToolExtra): Promise<RunStatus> {
   const token = extra._meta?.progressToken;
   if (token === undefined) {
     await manager.waitForSettle(runId, seconds);
-    return manager.status(runId);
+    return queries.status(runId, principal);
   }
   let sent = -1;
   // Sends are chained so they leave in order (progress must only grow), and the last one goes before the result.
   let chain = Promise.resolve();
   const send = async () => {
-    const settled = (await timeline.total(runId, "branch_completed")) + (await timeline.total(runId, "branch_failed"));
+    const settled = await queries.settledBranches(runId, principal);
     if (settled <= sent) return;
     sent = settled;
-    const status = await manager.status(runId);
+    const status = await queries.status(runId, principal);
     const total = Math.max(status.progress.branches_total, settled);
     await extra.sendNotification({
       method: "notifications/progress",
@@ -54,7 +59,7 @@ async function waitAndReport(manager: RunManager, timeline: TimelineStorage, run
   } finally {
     manager.events.off("changed", onChange);
   }
-  return manager.status(runId);
+  return queries.status(runId, principal);
 }
 
 /** The tool result for a RunStatus: structured content plus a one-paragraph text a person can read. */
