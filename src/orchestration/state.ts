@@ -62,12 +62,6 @@ export interface Outcome {
   reason?: string;
 }
 
-export interface Message {
-  role: "human" | "system";
-  content: string;
-  at: string;
-}
-
 export type SyncRoute =
   | "proceed_to_merge" | "conditional_proceed" | "continue_waiting" | "timeout_recovery"
   | "revision_requested" | "rejected";
@@ -90,13 +84,10 @@ export const WorkflowState = Annotation.Root({
   requested_mode: last<"parallel" | "sequential" | "adaptive" | null>(() => null),
   /** The tasks (input texts by reference); the load balancer attaches reviewer feedback to them. */
   task_queue: last<Task[]>(() => []),
-  /** Human decisions and feedback, in order. */
-  messages: append<Message>(),
   /** Branch schedule, by branch id. */
   active_branches: mergeById<Branch>(),
   /** Latest settled attempt of every branch, by branch id (a later attempt replaces the earlier one). */
   completed_branches: mergeById<BranchResult>(),
-  branch_performance: mergeById<BranchPerformance>(),
   /** Ordered stages; the branches of a point settle before the next point's start. */
   sync_points: last<SyncPoint[]>(() => []),
   current_sync_index: last<number>(() => 0),
@@ -104,10 +95,6 @@ export const WorkflowState = Annotation.Root({
   workflow_mode: last<"parallel" | "sequential" | "adaptive" | null>(() => null),
   /** Branches dispatched at most per wave. */
   wave_size: last<number>(() => 1),
-  load_balancing_metrics: last<Record<string, number>>(() => ({})),
-  monitoring_metrics: last<Record<string, number>>(() => ({})),
-  /** What the last node decided and when, for resumption diagnostics. */
-  checkpoint_data: last<Record<string, unknown>>(() => ({})),
   /** Recovery or revision rounds so far (0 = first pass). */
   round: last<number>(() => 0),
   revision_count: last<number>(() => 0),

@@ -17,13 +17,6 @@ export function branchMergerNode(deps: GraphDeps) {
     return {
       update: {
         integration_result: merge,
-        monitoring_metrics: {
-          ...state.monitoring_metrics,
-          merged_branches: merge.successful_branches,
-          failed_branches: merge.failed_branches.length,
-          overall_quality: merge.overall_quality,
-        },
-        checkpoint_data: { node: "branch_merger", overall_quality: merge.overall_quality },
       },
     };
   });

@@ -98,7 +98,7 @@ async function work(name: BranchNodeName, deps: GraphDeps, assignment: BranchAss
       success: outcome !== undefined, quality: result.performance.data_quality_score, seconds: result.performance.execution_time,
     });
     return {
-      update: { completed_branches: { [branch.branch_id]: result }, branch_performance: { [branch.branch_id]: result.performance } },
+      update: { completed_branches: { [branch.branch_id]: result } },
       events: [outcome
         ? { event: "branch_completed", node: name, branch_id: branch.branch_id, data: { attempt: branch.attempts, quality: result.performance.data_quality_score, findings: result.findings_count, seconds: result.performance.execution_time, ...(result.usage ? { usage: result.usage } : {}) } }
         : { event: "branch_failed", node: name, branch_id: branch.branch_id, data: { attempt: branch.attempts, status: result.status, error: result.error, ...(result.reason ? { reason: result.reason } : {}) } }],

@@ -13,7 +13,6 @@ export function finalIntegratorNode(deps: GraphDeps) {
       update: {
         final_result: await finalResult(deps, state, merge),
         outcome: { status: "completed" },
-        checkpoint_data: { node: "final_integrator" },
       },
     };
   });

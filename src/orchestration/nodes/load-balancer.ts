@@ -34,8 +34,6 @@ export function loadBalancerNode(deps: GraphDeps) {
         round: state.round + 1,
         revision_count: state.revision_count + (reason === "revision" ? 1 : 0),
         rebalance: null,
-        load_balancing_metrics: { ...state.load_balancing_metrics, last_requeued: plan.requeue.length, rounds: state.round + 1 },
-        checkpoint_data: { node: "load_balancer", reason: plan.reason },
       },
       events,
     };

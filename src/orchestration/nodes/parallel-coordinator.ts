@@ -44,7 +44,6 @@ export function parallelCoordinatorNode(deps: GraphDeps) {
       update: {
         active_branches: branches,
         ...(plan.blocked.length > 0 ? { completed_branches: results } : {}),
-        checkpoint_data: { node: "parallel_coordinator", dispatched: plan.dispatch },
       },
       events,
     };

@@ -33,9 +33,8 @@ export function qualityValidatorNode(deps: GraphDeps) {
       });
       decision = applyHumanQualityDecision(auto, human, merge);
     }
-    const update: StateUpdate = { quality_route: decision.route, checkpoint_data: { node: "quality_validator", route: decision.route, reason: decision.reason } };
+    const update: StateUpdate = { quality_route: decision.route };
     const events: NodeEvent[] = [];
-    if (human) update.messages = [{ role: "human", content: `quality review: ${human.decision}${human.feedback ? `: ${human.feedback}` : ""}`, at: new Date().toISOString() }];
     if (decision.route === "needs_revision") {
       update.rebalance = { reason: "revision", ...(human?.feedback ? { feedback: human.feedback } : {}) };
       events.push({ event: "revision_requested", node: "quality_validator", data: { point: "quality", reason: decision.reason, feedback: human?.feedback ?? null } });

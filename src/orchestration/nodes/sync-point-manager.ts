@@ -27,7 +27,6 @@ export function syncPointManagerNode(deps: GraphDeps) {
     let reason = decision.reason;
     const update: StateUpdate = {};
     if (human) {
-      update.messages = [{ role: "human", content: `sync point "${decision.sync_point}": ${human.decision}${human.feedback ? `: ${human.feedback}` : ""}`, at: new Date().toISOString() }];
       if (human.decision === "reject") {
         route = "rejected";
         reason = `rejected at sync point "${decision.sync_point}"${human.feedback ? `: ${human.feedback}` : ""}`;
@@ -46,7 +45,6 @@ export function syncPointManagerNode(deps: GraphDeps) {
         sync_status: { route, sync_point: decision.sync_point, progress: decision.progress, reason },
         current_sync_index: route === "continue_waiting" ? decision.next_sync_index : state.current_sync_index,
         partial: state.partial || decision.partial,
-        checkpoint_data: { node: "sync_point_manager", route },
       },
       events,
     };

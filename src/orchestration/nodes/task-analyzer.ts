@@ -45,13 +45,6 @@ export function taskAnalyzerNode(deps: GraphDeps) {
         workflow_mode: choice.mode,
         wave_size: choice.wave_size,
         active_branches: branches,
-        load_balancing_metrics: {
-          complexity_score: analysis.complexity_score,
-          interdependency_score: analysis.interdependency_score,
-          resource_utilization: round3(1 - resources.cpu),
-          allocated_branches: choice.wave_size,
-        },
-        checkpoint_data: { node: "task_analyzer", mode: choice.mode },
       },
       events,
     };
