@@ -14,7 +14,7 @@ import type { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
 import { z } from "zod";
 import type * as CreateServerModule from "../../src/create-server.js";
 import type * as LogModule from "../../src/log.js";
-import type * as StartRequestModule from "../../src/runs/start-request.js";
+import type * as StartWorkflowModule from "../../src/tools/start-workflow.js";
 import type * as SchemasModule from "../../src/domain/task.js";
 import type * as ConfigModule from "../../src/config.js";
 import type { Settings } from "../../src/config.js";
@@ -24,7 +24,7 @@ const load = async <T>(file: string): Promise<T> => (await import(new URL(`../..
 
 const { createConductor } = await load<typeof CreateServerModule>("create-server.js");
 const { createStderrLogger } = await load<typeof LogModule>("log.js");
-const { StartWorkflowInput } = await load<typeof StartRequestModule>("runs/start-request.js");
+const { StartWorkflowInput } = await load<typeof StartWorkflowModule>("tools/start-workflow.js");
 const { TaskSchema } = await load<typeof SchemasModule>("domain/task.js");
 const { parseCommand } = await load<typeof ConfigModule>("config.js");
 

@@ -2,7 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { startInput, storedRunOptions } from "../../src/runs/graph-input.js";
 import { InputAccess } from "../../src/runs/input-access.js";
-import { StartWorkflowInput, prepareRun } from "../../src/runs/start-request.js";
+import { prepareRun } from "../../src/runs/start-request.js";
+import { StartWorkflowInput } from "../../src/tools/start-workflow.js";
 
 const prepare = (req: Record<string, unknown>) => prepareRun(StartWorkflowInput.parse({ objective: "Study the market", ...req }), new InputAccess([], 1000));
 
