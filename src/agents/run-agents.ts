@@ -9,12 +9,14 @@ import type { AgentAllocations } from "./agent-allocations.js";
 import type { AgentRef } from "./executors/types.js";
 import type { AgentFactory } from "./factory.js";
 import { runAgentNeeds } from "./run-requirements.js";
-import type { Resources, Selection } from "../domain/agent-specification.js";
+import type { AgentSpecification, Resources, Selection } from "../domain/agent-specification.js";
 
 export interface PlannedAgent {
   task_id: string | null;
   agent: AgentRef;
   resources: Resources;
+  /** The template's timeout and retry count: they bound the agent's branches (below the run's own). */
+  limits: { timeout_seconds: number; retry_attempts: number };
   /** How the template was chosen; absent for a pinned agent. */
   selection?: Selection;
   pinned: boolean;
@@ -45,7 +47,7 @@ export function createRunAgents(factory: AgentFactory, allocations: AgentAllocat
     for (const task of tasks) {
       if (task.agent_id === undefined) continue;
       const agent = await factory.pinnable(task.agent_id, task.type, principal);
-      planned.push({ task_id: task.id, pinned: true, resources: agent.specification.resource_requirements, agent: toRef(agent.agent_id, agent.agent_type, agent.specification.specialization_parameters, agent.specification.instructions, agent.specification.model) });
+      planned.push({ task_id: task.id, pinned: true, resources: agent.specification.resource_requirements, limits: limitsOf(agent.specification), agent: toRef(agent.agent_id, agent.agent_type, agent.specification.specialization_parameters, agent.specification.instructions, agent.specification.model) });
     }
     const templates = await factory.listTemplates(principal);
     const needs = runAgentNeeds(tasks, options.quality_threshold, options.branch_timeout_seconds).map((need) => ({
@@ -58,7 +60,7 @@ export function createRunAgents(factory: AgentFactory, allocations: AgentAllocat
     needs.forEach(({ need, generated }, i) => {
       const record = records[i]!;
       planned.push({
-        task_id: need.task_id, pinned: false, selection: generated.selection, resources: record.specification.resource_requirements,
+        task_id: need.task_id, pinned: false, selection: generated.selection, resources: record.specification.resource_requirements, limits: limitsOf(record.specification),
         agent: toRef(record.agent_id, record.agent_type, record.specification.specialization_parameters, record.specification.instructions, record.specification.model),
       });
     });
@@ -82,6 +84,10 @@ export function createRunAgents(factory: AgentFactory, allocations: AgentAllocat
       await factory.recordOutcome({ ...outcome, principal });
     },
   };
+}
+
+function limitsOf(spec: AgentSpecification): PlannedAgent["limits"] {
+  return { timeout_seconds: spec.timeout_seconds, retry_attempts: spec.retry_attempts };
 }
 
 function toRef(agent_id: string, agent_type: string, parameters: Record<string, unknown>, instructions: string, model?: string): AgentRef {

@@ -28,8 +28,11 @@ export interface Branch {
   /** `pending` waits for dispatch; `dispatched` has been sent `attempts` times. */
   status: "pending" | "dispatched";
   attempts: number;
-  /** Re-dispatches after a failure (timeout recovery), bounded by `options.retry_attempts`. */
+  /** Re-dispatches after a failure (timeout recovery), bounded by `options.retry_attempts` and the agent's template. */
   retries: number;
+  /** The agent's template limits: its timeout and retry count bound the branch below the run's (absent in checkpoints from before). */
+  timeout_seconds?: number;
+  retry_attempts?: number;
   /** The round (0 = first pass, +1 per recovery or revision) in which it was last dispatched. */
   last_round: number;
 }

@@ -32,7 +32,7 @@ export interface SyncDecision {
 export function isRetryable(branch: Branch, state: Pick<State, "active_branches" | "completed_branches" | "options">, seen = new Set<string>()): boolean {
   const result = state.completed_branches[branch.branch_id];
   if (!result || result.status === "success" || !isSettled(branch, state.completed_branches)) return false;
-  if (branch.retries >= state.options.retry_attempts) return false;
+  if (branch.retries >= Math.min(state.options.retry_attempts, branch.retry_attempts ?? Infinity)) return false;
   if (result.blocked_by === undefined) return true;
   const dep = state.active_branches[result.blocked_by];
   if (!dep || seen.has(dep.branch_id)) return false;

@@ -59,7 +59,7 @@ export function dispatchBranches(state: State): Send[] | "sync_point_manager" {
     .map((b, position) => {
       const task = tasks.get(b.task_id)!;
       const assignment: BranchAssignment = {
-        run_id: state.workflow_id, objective: state.objective, branch: b, task, timeout_seconds: state.options.branch_timeout_seconds,
+        run_id: state.workflow_id, objective: state.objective, branch: b, task, timeout_seconds: Math.min(state.options.branch_timeout_seconds, b.timeout_seconds ?? Infinity),
         executor: state.options.executor, window: Math.max(1, state.wave_size), position,
         ...(state.options.model ? { model: state.options.model } : {}),
         ...(state.options.budget ? { budget: state.options.budget } : {}),

@@ -23,11 +23,11 @@ export function taskAnalyzerNode(deps: GraphDeps) {
     const planned = await deps.agents.planRun(runId, state.task_queue, state.options);
     const agentOf = new Map(planned.filter((p) => p.task_id !== null).map((p) => [p.task_id!, p]));
     for (const task of state.task_queue) {
-      const { agent, resources: need } = agentOf.get(task.id)!;
+      const { agent, resources: need, limits } = agentOf.get(task.id)!;
       branches[task.id] = {
         branch_id: task.id, task_id: task.id, type: task.type, focus: task.focus, priority: task.priority,
         node: branchNodeFor(task), agent: { agent_id: agent.agent_id, agent_type: agent.agent_type }, resources: need, sync_index: syncIndex.get(task.id) ?? 0,
-        status: "pending", attempts: 0, retries: 0, last_round: 0,
+        status: "pending", attempts: 0, retries: 0, last_round: 0, ...limits,
       };
     }
     for (const p of planned) {
