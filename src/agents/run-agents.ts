@@ -12,7 +12,7 @@ import { runAgentNeeds } from "./run-requirements.js";
 import type { AgentSpecification, Resources, Selection } from "../domain/agent-specification.js";
 
 export interface PlannedAgent {
-  task_id: string | null;
+  task_id: string;
   agent: AgentRef;
   resources: Resources;
   /** The template's timeout and retry count: they bound the agent's branches (below the run's own). */
@@ -31,7 +31,7 @@ export interface AgentPlanOptions {
 export interface RunAgents {
   /** Free share of the pool's cpu, and how many branch agents fit in what is free. */
   availability(): { cpu: number; max_concurrent: number };
-  /** The run's agents: one per task (a pinned one where the task names agent_id), plus a coordinator for more than two. */
+  /** The run's agents: one per task (a pinned one where the task names agent_id) (no coordination agent: the graph coordinates). */
   planRun(runId: string, tasks: Task[], options: AgentPlanOptions): Promise<PlannedAgent[]>;
   /** Resources for one branch of an agent, and the agent as its executor needs it; call the release whatever happens. */
   acquire(agentId: string, signal: AbortSignal): Promise<{ release: () => void; agent: AgentRef }>;
@@ -52,8 +52,8 @@ export function createRunAgents(factory: AgentFactory, allocations: AgentAllocat
     const templates = await factory.listTemplates(principal);
     const needs = runAgentNeeds(tasks, options.quality_threshold, options.branch_timeout_seconds).map((need) => ({
       need,
-      agent_id: `${runId}/${need.task_id ?? "coordinator"}`,
-      generated: factory.specify(need.requirements, need.task_id ? { run_id: runId, task_id: need.task_id, focus: byTask.get(need.task_id)?.focus ?? null } : { run_id: runId }, templates),
+      agent_id: `${runId}/${need.task_id}`,
+      generated: factory.specify(need.requirements, { run_id: runId, task_id: need.task_id, focus: byTask.get(need.task_id)?.focus ?? null }, templates),
     }));
     // All of the run's agents in one transaction.
     const records = await factory.record(needs.map((n) => ({ agent_id: n.agent_id, generated: n.generated, owner: { principal, run_id: runId, task_id: n.need.task_id, standalone: false } })));

@@ -1,7 +1,8 @@
 /**
  * The agents a run needs (pure), from its task queue: one per task (a research task of high complexity
  * gets a comprehensive research agent; an analysis task an analysis agent with its methodology and
- * confidence level), and a coordination agent when more than two are needed.
+ * confidence level). No coordination agent is generated: the coordination (scheduling, rebalancing, sync points) is
+ * the graph's own pure decisions, and an agent that holds nothing and does nothing would only look like work.
  */
 import type { Task } from "../domain/task.js";
 import type { TaskRequirements } from "../domain/agent-specification.js";
@@ -9,8 +10,8 @@ import type { TaskRequirements } from "../domain/agent-specification.js";
 export const HIGH_COMPLEXITY = 0.7;
 
 export interface RunAgentNeed {
-  /** The task the agent works for, or null for the run's coordination agent. */
-  task_id: string | null;
+  /** The task the agent works for. */
+  task_id: string;
   requirements: TaskRequirements;
 }
 
@@ -38,18 +39,7 @@ export function requirementsForTask(task: Task, qualityThreshold: number, timeLi
 }
 
 export function runAgentNeeds(tasks: Task[], qualityThreshold: number, timeLimit: number): RunAgentNeed[] {
-  const needs: RunAgentNeed[] = tasks
+  return tasks
     .filter((t) => t.agent_id === undefined)
     .map((t) => ({ task_id: t.id, requirements: requirementsForTask(t, qualityThreshold, timeLimit) }));
-  if (tasks.length > 2) {
-    needs.push({
-      task_id: null,
-      requirements: {
-        task_description: `Coordinate the ${tasks.length} specialized agents of this run`,
-        capabilities_needed: ["coordination"],
-        quality_requirement: qualityThreshold,
-      },
-    });
-  }
-  return needs;
 }

@@ -39,8 +39,8 @@ test("a registered template is chosen when it scores best, and survives a restar
 
     const run = await call<Status>(s.client, "start_workflow", fiveTaskRequest({ approvals: [] }));
     const generated = (await timeline(s.client, run.run_id)).filter((e) => e.event === "agent_generated");
-    const types = Object.fromEntries(generated.map((e) => [e.branch_id ?? "coordination", e.data!.agent_type]));
-    assert.deepEqual(types, { t1: "market_scout", t2: "market_scout", t3: "market_scout", t4: "analysis_specialist", t5: "analysis_specialist", coordination: "coordination_specialist" });
+    const types = Object.fromEntries(generated.map((e) => [e.branch_id, e.data!.agent_type]));
+    assert.deepEqual(types, { t1: "market_scout", t2: "market_scout", t3: "market_scout", t4: "analysis_specialist", t5: "analysis_specialist" });
   } finally {
     await s.close();
   }

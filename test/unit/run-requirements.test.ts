@@ -62,22 +62,12 @@ describe("runAgentNeeds", () => {
     assert.deepEqual(needs.map((n) => [n.task_id, n.requirements.capabilities_needed]), [["t1", ["research"]], ["t2", ["analysis"]]]);
   });
 
-  test("two tasks or fewer: no coordination agent", () => {
-    for (const tasks of [[], [task("t1")], [task("t1"), task("t2")]]) {
+  test("no coordination agent, whatever the number of tasks: one need per task", () => {
+    for (const tasks of [[], [task("t1")], [task("t1"), task("t2")], [task("t1"), task("t2"), task("t3", { type: "analysis" })]]) {
       const needs = runAgentNeeds(tasks, 0.8, 300);
-      assert.equal(needs.some((n) => n.task_id === null), false);
-      assert.equal(needs.length, tasks.length);
+      assert.deepEqual(needs.map((n) => n.task_id), tasks.map((t) => t.id));
+      assert.equal(needs.some((n) => n.requirements.capabilities_needed?.includes("coordination")), false);
     }
-  });
-
-  test("more than two tasks: a coordination need with task_id null", () => {
-    const needs = runAgentNeeds([task("t1"), task("t2"), task("t3", { type: "analysis" })], 0.9, 300);
-    assert.equal(needs.length, 4);
-    const coordination = needs.filter((n) => n.task_id === null);
-    assert.equal(coordination.length, 1);
-    assert.deepEqual(coordination[0]!.requirements.capabilities_needed, ["coordination"]);
-    assert.equal(coordination[0]!.requirements.quality_requirement, 0.9);
-    assert.match(coordination[0]!.requirements.task_description, /3/);
   });
 
   test("pinned tasks (agent_id) get no requirement", () => {

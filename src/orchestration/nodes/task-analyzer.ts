@@ -1,7 +1,7 @@
 /**
  * task_analyzer: scores the tasks, reads the resource pool, chooses the workflow mode and wave size,
- * generates the run's agents with the factory (the design's adaptive node: one specialized agent per task,
- * a coordination agent when more than two are needed), and builds one branch per task with its node,
+ * generates the run's agents with the factory (the design's adaptive node: one specialized agent per task;
+ * the coordination is this graph's own), and builds one branch per task with its node,
  * agent and resources.
  */
 import { branchNodeFor } from "../routing.js";
@@ -21,7 +21,7 @@ export function taskAnalyzerNode(deps: GraphDeps) {
     }];
     const branches: Record<string, Branch> = {};
     const planned = await deps.agents.planRun(runId, state.task_queue, state.options);
-    const agentOf = new Map(planned.filter((p) => p.task_id !== null).map((p) => [p.task_id!, p]));
+    const agentOf = new Map(planned.map((p) => [p.task_id, p]));
     for (const task of state.task_queue) {
       const { agent, resources: need, limits } = agentOf.get(task.id)!;
       branches[task.id] = {
@@ -32,9 +32,9 @@ export function taskAnalyzerNode(deps: GraphDeps) {
     }
     for (const p of planned) {
       events.push({
-        event: "agent_generated", node: "task_analyzer", ...(p.task_id ? { branch_id: p.task_id } : {}),
+        event: "agent_generated", node: "task_analyzer", branch_id: p.task_id,
         data: {
-          agent_id: p.agent.agent_id, agent_type: p.agent.agent_type, role: p.task_id ? "branch" : "coordination", pinned: p.pinned,
+          agent_id: p.agent.agent_id, agent_type: p.agent.agent_type, role: "branch", pinned: p.pinned,
           resources: p.resources, parameters: p.agent.parameters,
           ...(p.selection ? { needed: p.selection.needed, candidates: p.selection.candidates } : {}),
         },
