@@ -8,9 +8,11 @@ import path from "node:path";
 import { isPostgresUrl } from "./storage/storage.js";
 import envPaths from "env-paths";
 import { defaultCapacity } from "./agents/resource-pool.js";
-import { apiKeyFor } from "./agents/models/chat-models.js";
-import { parseModelName } from "./domain/model-name.js";
-import { parseModelPrices, type ModelPrices } from "./agents/models/model-prices.js";
+import { SettingsError, positive } from "./settings-error.js";
+import { MODEL_ENV, modelSettings, type ModelSettings } from "./model-settings.js";
+
+export { SettingsError } from "./settings-error.js";
+export type { ModelSettings } from "./model-settings.js";
 
 export const LOG_LEVELS = ["debug", "info", "warning", "error"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -44,20 +46,6 @@ export interface Settings {
   models: ModelSettings | undefined;
 }
 
-export interface ModelSettings {
-  /** The default model (`--model`), and every model a run or template may name (`--models`, always with the default). */
-  model: string;
-  allowed: string[];
-  baseUrl: string | undefined;
-  /** Model calls in flight in this process at most. */
-  concurrency: number;
-  /** A cap on every run's token budget. */
-  maxRunTokens: number | undefined;
-  /** The models' context window, where the operator gave it: prompts' sources are cut to fit. */
-  contextTokens: number | undefined;
-  prices: ModelPrices;
-}
-
 export const TRANSPORTS = ["stdio", "http"] as const;
 export type Transport = (typeof TRANSPORTS)[number];
 
@@ -87,13 +75,7 @@ export const ENV = {
   port: "CONDUCTOR_PORT",
   authTokens: "CONDUCTOR_AUTH_TOKENS",
   workerThreads: "CONDUCTOR_WORKER_THREADS",
-  model: "CONDUCTOR_MODEL",
-  modelBaseUrl: "CONDUCTOR_MODEL_BASE_URL",
-  models: "CONDUCTOR_MODELS",
-  modelConcurrency: "CONDUCTOR_MODEL_CONCURRENCY",
-  maxRunTokens: "CONDUCTOR_MAX_RUN_TOKENS",
-  modelPrices: "CONDUCTOR_MODEL_PRICES",
-  modelContextTokens: "CONDUCTOR_MODEL_CONTEXT_TOKENS",
+  ...MODEL_ENV,
 } as const;
 
 export const USAGE = `conductor-mcp: an MCP server (stdio or Streamable HTTP) that runs durable multi-agent workflows.
@@ -140,10 +122,6 @@ Options:
 
 export function defaultDbPath(): string {
   return path.join(envPaths("conductor-mcp", { suffix: "" }).data, "conductor.db");
-}
-
-export class SettingsError extends Error {
-  override name = "SettingsError";
 }
 
 export type ParsedCommand = { kind: "help" } | { kind: "version" } | { kind: "serve"; settings: Settings };
@@ -239,7 +217,7 @@ export function parseCommand(argv: string[], rawEnv: NodeJS.ProcessEnv): ParsedC
       port,
       authTokensFile: tokens ? path.resolve(tokens) : undefined,
       workerThreads,
-      models: modelSettings(values, env),
+      models: modelSettings((flag, variable) => ((values as Values)[flag] as string | undefined) ?? env[variable], env),
     },
   };
 }
@@ -259,46 +237,6 @@ export function isLoopback(host: string): boolean {
 }
 
 type Values = Record<string, string | boolean | string[] | undefined>;
-
-/** The model executor's settings; undefined without --model. Throws SettingsError for a bad model, list, key or file. */
-function modelSettings(values: Values, env: NodeJS.ProcessEnv): ModelSettings | undefined {
-  const str = (flag: string, variable: string) => (values[flag] as string | undefined) ?? env[variable];
-  const model = str("model", ENV.model);
-  const baseUrl = str("model-base-url", ENV.modelBaseUrl);
-  const concurrency = positive("--model-concurrency", str("model-concurrency", ENV.modelConcurrency) ?? "8", true);
-  const rawCap = str("max-run-tokens", ENV.maxRunTokens);
-  const maxRunTokens = rawCap === undefined ? undefined : positive("--max-run-tokens", rawCap, true);
-  const rawContext = str("model-context-tokens", ENV.modelContextTokens);
-  const contextTokens = rawContext === undefined ? undefined : positive("--model-context-tokens", rawContext, true);
-  if (model === undefined) return undefined;
-  const allowed = [...new Set([model, ...(str("models", ENV.models) ?? "").split(",").map((m) => m.trim()).filter(Boolean)])];
-  for (const id of allowed) {
-    try {
-      apiKeyFor(parseModelName(id), { env, ...(baseUrl ? { baseUrl } : {}) });
-    } catch (error) {
-      throw new SettingsError(`--model/--models "${id}": ${(error as Error).message}`);
-    }
-  }
-  if (baseUrl !== undefined && !/^https?:\/\//iu.test(baseUrl)) throw new SettingsError(`--model-base-url must be an http(s) URL, got "${baseUrl}"`);
-  const pricesFile = str("model-prices", ENV.modelPrices);
-  let prices: ModelPrices = {};
-  if (pricesFile !== undefined) {
-    try {
-      prices = parseModelPrices(fs.readFileSync(pricesFile, "utf8"));
-    } catch (error) {
-      throw new SettingsError(`--model-prices ${pricesFile}: ${(error as Error).message}`);
-    }
-  }
-  return { model, allowed, baseUrl, concurrency, maxRunTokens, contextTokens, prices };
-}
-
-function positive(flag: string, raw: string, integer: boolean): number {
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
-    throw new SettingsError(`${flag} must be a positive ${integer ? "integer" : "number"}, got "${raw}"`);
-  }
-  return n;
-}
 
 function capped(flag: string, raw: string, max: number): number {
   const n = positive(flag, raw, true);
