@@ -29,8 +29,8 @@ export interface AgentPlanOptions {
 }
 
 export interface RunAgents {
-  /** Free share of the pool's cpu, and how many of the run's branch agents fit in what is free (each taking `need`). */
-  availability(need: Resources): { cpu: number; max_concurrent: number };
+  /** Free share of the pool's cpu, and how many branch agents fit in what is free. */
+  availability(): { cpu: number; max_concurrent: number };
   /** The run's agents: one per task (a pinned one where the task names agent_id) (no coordination agent: the graph coordinates). */
   planRun(runId: string, tasks: Task[], options: AgentPlanOptions): Promise<PlannedAgent[]>;
   /** Resources for one branch of an agent, and the agent as its executor needs it; call the release whatever happens. */
@@ -68,8 +68,8 @@ export function createRunAgents(factory: AgentFactory, allocations: AgentAllocat
   }
 
   return {
-    availability(need) {
-      return allocations.pool.availability(need);
+    availability() {
+      return allocations.pool.availability({ cpu: 0.25, memory_mb: 128 });
     },
     planRun: plan,
     async acquire(agentId, signal) {
@@ -84,11 +84,6 @@ export function createRunAgents(factory: AgentFactory, allocations: AgentAllocat
       await factory.recordOutcome({ ...outcome, principal });
     },
   };
-}
-
-/** What one branch of the run takes at most: the largest cpu and memory among its planned agents. */
-export function largestNeed(planned: Array<Pick<PlannedAgent, "resources">>): Resources {
-  return planned.reduce((max, p) => ({ cpu: Math.max(max.cpu, p.resources.cpu), memory_mb: Math.max(max.memory_mb, p.resources.memory_mb) }), { cpu: 0, memory_mb: 0 });
 }
 
 function limitsOf(spec: AgentSpecification): PlannedAgent["limits"] {

@@ -6,7 +6,7 @@ import { TemplateStore } from "../../src/storage/template-store.js";
 import { ResourcePool } from "../../src/agents/resource-pool.js";
 import { AgentAllocations } from "../../src/agents/agent-allocations.js";
 import { AgentFactory } from "../../src/agents/factory.js";
-import { createRunAgents, largestNeed } from "../../src/agents/run-agents.js";
+import { createRunAgents } from "../../src/agents/run-agents.js";
 import { TemplateDefinitionSchema } from "../../src/domain/agent-specification.js";
 import { UserError } from "../../src/errors.js";
 import type { Task } from "../../src/domain/task.js";
@@ -74,11 +74,4 @@ describe("createRunAgents principals", () => {
     assert.deepEqual((await factory.history("b", "research_specialist")).map((r) => r.agent_id), ["b-solo"]);
     assert.deepEqual(await factory.history("a", "research_specialist"), []);
   });
-});
-
-test("mode selection measures free capacity against the run's largest agent, not a fixed unit", () => {
-  const need = largestNeed([{ resources: { cpu: 0.25, memory_mb: 128 } }, { resources: { cpu: 1, memory_mb: 64 } }, { resources: { cpu: 0.5, memory_mb: 512 } }]);
-  assert.deepEqual(need, { cpu: 1, memory_mb: 512 });
-  const pool = new ResourcePool({ cpu: 4, memory_mb: 4096 });
-  assert.equal(pool.availability(need).max_concurrent, 4, "4 cpu / 1 cpu per agent; 0.25-cpu units would have said 16");
 });

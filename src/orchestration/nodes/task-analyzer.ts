@@ -7,14 +7,12 @@
 import { branchNodeFor } from "../routing.js";
 import type { Branch, State } from "../state.js";
 import { analyzeTasks, chooseMode } from "../task-analysis.js";
-import { largestNeed } from "../../agents/run-agents.js";
 import { defineNode, type GraphDeps, type NodeEvent } from "./define-node.js";
 
 export function taskAnalyzerNode(deps: GraphDeps) {
   return defineNode<State>("task_analyzer", deps, async (state, { runId }) => {
     const analysis = analyzeTasks(state.task_queue);
-    const planned = await deps.agents.planRun(runId, state.task_queue, state.options);
-    const resources = deps.agents.availability(largestNeed(planned));
+    const resources = deps.agents.availability();
     const choice = chooseMode(analysis, resources, state.requested_mode);
     const syncIndex = new Map(state.sync_points.flatMap((p, i) => p.branch_ids.map((id) => [id, i] as const)));
     const events: NodeEvent[] = [{
@@ -22,6 +20,7 @@ export function taskAnalyzerNode(deps: GraphDeps) {
       data: { mode: choice.mode, wave_size: choice.wave_size, source: choice.source, reason: choice.reason, ...analysis, cpu_free: round3(resources.cpu), max_concurrent: resources.max_concurrent },
     }];
     const branches: Record<string, Branch> = {};
+    const planned = await deps.agents.planRun(runId, state.task_queue, state.options);
     const agentOf = new Map(planned.map((p) => [p.task_id, p]));
     for (const task of state.task_queue) {
       const { agent, resources: need, limits } = agentOf.get(task.id)!;
