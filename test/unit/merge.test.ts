@@ -1,18 +1,9 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { branchWeight, mergeBranches, timeFactor } from "../../src/orchestration/merge.js";
-import type { BranchResult } from "../../src/domain/branch-result.js";
+import { branchWeight, mergeBranches, timeFactor, type MergeInput } from "../../src/orchestration/merge.js";
 import type { ColumnStatistics, Finding } from "../../src/domain/finding.js";
+import { mergeInput as result } from "../helpers/state-factories.js";
 
-function result(id: string, overrides: Partial<BranchResult> & { quality?: number; seconds?: number } = {}): BranchResult {
-  const { quality = 0.8, seconds = 0, ...rest } = overrides;
-  return {
-    branch_id: id, task_id: id, node: "research_branch_gamma", type: "research", status: "success", attempt: 1,
-    agent_id: `agent-${id}`, findings: [],
-    performance: { execution_time: seconds, resource_utilization: 0.5, data_quality_score: quality, throughput: 1 },
-    completed_at: "2024-01-01T00:00:00.000Z", ...rest,
-  };
-}
 const f = (text: string, source: string, score: number): Finding => ({ text, source, score });
 const close = (actual: number, expected: number, eps = 1e-9) =>
   assert.ok(Math.abs(actual - expected) < eps, `expected ${expected}, got ${actual}`);
@@ -24,7 +15,7 @@ const stat: ColumnStatistics = {
 
 // Weights (0.7q + 0.3 / (1 + s/60)):
 // r1 q .9 s 0 -> .93; r2 q .6 s 60 -> .57; r3 q .8 s 120 -> .66; a1 q .7 s 30 -> .69; a2 q .5 s 0 -> .65; total 3.5
-const five = (): BranchResult[] => [
+const five = (): MergeInput[] => [
   result("r1", { quality: 0.9, seconds: 0, findings: [f("Alpha claim", "s1.txt", 1), f("Beta  claim", "s1.txt", 0.5)] }),
   result("r2", { quality: 0.6, seconds: 60, findings: [f("alpha CLAIM", "s2.txt", 1), f("Gamma claim", "s2.txt", 1)] }),
   result("r3", {
