@@ -25,9 +25,10 @@ export class RunStore implements RunStorage {
       get: db.prepare("SELECT * FROM conductor_runs WHERE run_id = ?"),
       list: db.prepare(`SELECT run_id, status, objective, created_at, updated_at FROM conductor_runs WHERE principal = ?
         ORDER BY created_at DESC, run_id DESC LIMIT ?`),
-      ids: db.prepare("SELECT run_id FROM conductor_runs WHERE principal = ? AND run_id LIKE ? ESCAPE '\\' ORDER BY created_at DESC LIMIT ?"),
+      ids: db.prepare(`SELECT run_id FROM conductor_runs WHERE principal = ? AND run_id LIKE ? ESCAPE '\\'
+        ORDER BY created_at DESC, run_id DESC LIMIT ?`),
       principal: db.prepare("SELECT principal FROM conductor_runs WHERE run_id = ?"),
-      byStatus: db.prepare("SELECT run_id FROM conductor_runs WHERE status = ? ORDER BY created_at"),
+      byStatus: db.prepare("SELECT run_id FROM conductor_runs WHERE status = ? ORDER BY created_at, run_id"),
       input: db.prepare("SELECT name, text FROM conductor_inputs WHERE run_id = ? AND task_id = ? AND idx = ?"),
       update: db.prepare(`UPDATE conductor_runs SET status = @status, workflow_mode = COALESCE(@workflow_mode, workflow_mode),
         result_json = COALESCE(@result_json, result_json), error = @error, updated_at = @now WHERE run_id = @run_id`),
@@ -58,12 +59,12 @@ export class RunStore implements RunStorage {
     return raw && toRunRow<Options, Result>(raw);
   }
 
-  /** The principal's runs, newest first. */
+  /** The principal's runs, newest first (ties by run_id, descending). */
   list(principal: string, limit = 1000): RunSummary[] {
     return this.stmts.list.all(principal, limit) as RunSummary[];
   }
 
-  /** The principal's run ids starting with `prefix`, newest first (for completion). */
+  /** The principal's run ids starting with `prefix`, newest first as `list` (for completion). */
   idsStartingWith(principal: string, prefix: string, limit = 100): string[] {
     const escaped = prefix.replace(/[\\%_]/g, (c) => `\\${c}`);
     return (this.stmts.ids.all(principal, `${escaped}%`, limit) as Array<{ run_id: string }>).map((r) => r.run_id);
@@ -80,6 +81,7 @@ export class RunStore implements RunStorage {
     return row.principal;
   }
 
+  /** Every principal's runs of the status, oldest first (ties by run_id). */
   idsWithStatus(status: RunStatusName): string[] {
     return (this.stmts.byStatus.all(status) as Array<{ run_id: string }>).map((r) => r.run_id);
   }

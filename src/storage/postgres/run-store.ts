@@ -38,18 +38,18 @@ export class PgRunStore implements RunStorage {
     return raw && toRunRow<Options, Result>(raw);
   }
 
-  /** The principal's runs, newest first. */
+  /** The principal's runs, newest first (ties by run_id, descending). */
   async list(principal: string, limit = 1000): Promise<RunSummary[]> {
     return this.db.rows<RunSummary>(`SELECT run_id, status, objective, created_at, updated_at
       FROM conductor_runs WHERE principal = $1 ORDER BY created_at DESC, run_id DESC LIMIT $2`, [principal, limit]);
   }
 
-  /** The principal's run ids starting with `prefix`, newest first (for completion). ASCII case-insensitive, as
+  /** The principal's run ids starting with `prefix`, newest first as `list` (for completion). ASCII case-insensitive, as
    *  SQLite's LIKE: ILIKE under the "C" collation folds ASCII letters only. */
   async idsStartingWith(principal: string, prefix: string, limit = 100): Promise<string[]> {
     const escaped = prefix.replace(/[\\%_]/g, (c) => `\\${c}`);
     const rows = await this.db.rows<{ run_id: string }>(`SELECT run_id FROM conductor_runs
-      WHERE principal = $1 AND run_id ILIKE $2 ESCAPE '\\' ORDER BY created_at DESC LIMIT $3`, [principal, `${escaped}%`, limit]);
+      WHERE principal = $1 AND run_id ILIKE $2 ESCAPE '\\' ORDER BY created_at DESC, run_id DESC LIMIT $3`, [principal, `${escaped}%`, limit]);
     return rows.map((r) => r.run_id);
   }
 
@@ -64,6 +64,7 @@ export class PgRunStore implements RunStorage {
     return row.principal;
   }
 
+  /** Every principal's runs of the status, oldest first (ties by run_id). */
   async idsWithStatus(status: RunStatusName): Promise<string[]> {
     const rows = await this.db.rows<{ run_id: string }>("SELECT run_id FROM conductor_runs WHERE status = $1 ORDER BY created_at, run_id", [status]);
     return rows.map((r) => r.run_id);

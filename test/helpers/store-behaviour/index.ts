@@ -1,0 +1,7 @@
+/** Every store's shared behaviour, for one backend's harness (see harness.ts). */
+import type { OpenStores } from "./harness.js";
+import { defineRunStoreBehaviour } from "./run-store.js";
+
+export function defineStoreBehaviour(open: OpenStores): void {
+  defineRunStoreBehaviour(open);
+}
