@@ -20,10 +20,11 @@ export class AgentStore implements AgentStorage {
       get: db.prepare("SELECT * FROM conductor_agents WHERE agent_id = ?"),
       active: db.prepare("SELECT * FROM conductor_agents WHERE status = 'active' ORDER BY created_at, agent_id"),
       activeOf: db.prepare("SELECT * FROM conductor_agents WHERE status = 'active' AND principal = ? ORDER BY created_at, agent_id"),
-      retireRun: db.prepare("UPDATE conductor_agents SET status = 'retired', retired_at = ? WHERE run_id = ? AND status = 'active' RETURNING agent_id"),
+      retireRun: db.prepare("UPDATE conductor_agents SET status = 'retired', retired_at = ? WHERE run_id = ? AND status = 'active' RETURNING agent_id, created_at"),
       retire: db.prepare("UPDATE conductor_agents SET status = 'retired', retired_at = ? WHERE agent_id = ? AND status = 'active'"),
       touch: db.prepare("UPDATE conductor_agents SET last_used_at = ? WHERE agent_id = ?"),
-      idle: db.prepare("SELECT agent_id FROM conductor_agents WHERE status = 'active' AND standalone = 1 AND last_used_at < ?"),
+      idle: db.prepare(`SELECT agent_id FROM conductor_agents WHERE status = 'active' AND standalone = 1 AND last_used_at < ?
+        ORDER BY last_used_at, agent_id`),
     };
   }
 
@@ -46,14 +47,17 @@ export class AgentStore implements AgentStorage {
     return raw && toAgentRecord(raw);
   }
 
-  /** Every active agent, or those of one principal. */
+  /** Every active agent, or those of one principal, oldest first (ties by agent_id). */
   active(principal?: string): AgentRecord[] {
     const rows = principal === undefined ? this.stmts.active.all() : this.stmts.activeOf.all(principal);
     return (rows as RawAgent[]).map(toAgentRecord);
   }
 
+  /** Marks all of a run's active agents retired, in one statement; returns their ids, oldest first (ties by agent_id). */
   retireRun(runId: string): string[] {
-    return (this.stmts.retireRun.all(new Date().toISOString(), runId) as Array<{ agent_id: string }>).map((r) => r.agent_id);
+    // RETURNING's order is unspecified (SQLite gives rowid order): ordered here, bytewise as ORDER BY compares.
+    const rows = this.stmts.retireRun.all(new Date().toISOString(), runId) as Array<{ agent_id: string; created_at: string }>;
+    return rows.sort((x, y) => bytewise(x.created_at, y.created_at) || bytewise(x.agent_id, y.agent_id)).map((r) => r.agent_id);
   }
 
   /** Marks an agent retired; false when it was not active. */
@@ -65,8 +69,13 @@ export class AgentStore implements AgentStorage {
     this.stmts.touch.run(new Date().toISOString(), agentId);
   }
 
-  /** Standalone agents unused since `before`. */
+  /** Standalone agents unused since `before`, least recently used first (ties by agent_id). */
   idleSince(before: Date): string[] {
     return (this.stmts.idle.all(before.toISOString()) as Array<{ agent_id: string }>).map((r) => r.agent_id);
   }
+}
+
+/** Compares as SQLite's BINARY collation does (UTF-8 bytes, i.e. code points; not JavaScript's UTF-16 units). */
+function bytewise(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }

@@ -42,7 +42,7 @@ export class PgAgentStore implements AgentStorage {
     return raw && toAgentRecord(raw);
   }
 
-  /** Every active agent, or those of one principal. */
+  /** Every active agent, or those of one principal, oldest first (ties by agent_id). */
   async active(principal?: string): Promise<AgentRecord[]> {
     const rows = principal === undefined
       ? await this.db.rows<RawAgent>(`SELECT ${COLUMNS} FROM conductor_agents WHERE status = 'active' ORDER BY created_at, agent_id`)
@@ -51,9 +51,11 @@ export class PgAgentStore implements AgentStorage {
     return rows.map(toAgentRecord);
   }
 
+  /** Marks all of a run's active agents retired, in one statement; returns their ids, oldest first (ties by agent_id). */
   async retireRun(runId: string): Promise<string[]> {
-    const rows = await this.db.rows<{ agent_id: string }>(`UPDATE conductor_agents SET status = 'retired', retired_at = $1
-      WHERE run_id = $2 AND status = 'active' RETURNING agent_id`, [new Date().toISOString(), runId]);
+    const rows = await this.db.rows<{ agent_id: string }>(`WITH retired AS (
+        UPDATE conductor_agents SET status = 'retired', retired_at = $1 WHERE run_id = $2 AND status = 'active' RETURNING agent_id, created_at
+      ) SELECT agent_id FROM retired ORDER BY created_at, agent_id`, [new Date().toISOString(), runId]);
     return rows.map((r) => r.agent_id);
   }
 
@@ -68,7 +70,7 @@ export class PgAgentStore implements AgentStorage {
     await this.db.query("UPDATE conductor_agents SET last_used_at = $1 WHERE agent_id = $2", [new Date().toISOString(), agentId]);
   }
 
-  /** Standalone agents unused since `before`, least recently used first. */
+  /** Standalone agents unused since `before`, least recently used first (ties by agent_id). */
   async idleSince(before: Date): Promise<string[]> {
     const rows = await this.db.rows<{ agent_id: string }>(`SELECT agent_id FROM conductor_agents
       WHERE status = 'active' AND standalone AND last_used_at < $1 ORDER BY last_used_at, agent_id`, [before.toISOString()]);
