@@ -25,7 +25,8 @@ export class TemplateStore implements TemplateStorage {
       all: db.prepare(`SELECT agent_type, version, definition_json, builtin, creation_count, runs, successes,
           CASE WHEN runs > 0 THEN quality_sum / runs END AS mean_quality, CASE WHEN runs > 0 THEN seconds_sum / runs END AS mean_seconds
         FROM conductor_agent_templates WHERE owner IN ('', ?) ORDER BY builtin DESC, agent_type`),
-      get: db.prepare("SELECT agent_type, version, builtin FROM conductor_agent_templates WHERE owner IN ('', ?) AND agent_type = ?"),
+      // The built-in first, should both exist (as on PostgreSQL; not left to the query plan).
+      get: db.prepare("SELECT agent_type, version, builtin FROM conductor_agent_templates WHERE owner IN ('', ?) AND agent_type = ? ORDER BY owner LIMIT 1"),
       insert: db.prepare(`INSERT INTO conductor_agent_templates (owner, agent_type, version, definition_json, builtin, creation_count, created_at, updated_at)
         VALUES (@owner, @agent_type, 1, @definition_json, @builtin, 0, @now, @now)`),
       replace: db.prepare(`UPDATE conductor_agent_templates SET version = version + 1, definition_json = @definition_json, updated_at = @now

@@ -38,7 +38,7 @@ export class PgTemplateStore implements TemplateStorage {
 
   /** A built-in or one of the principal's templates. */
   async find(principal: string, agentType: string): Promise<{ version: number; builtin: boolean } | undefined> {
-    // Ordered as SQLite reads its primary key (owner, agent_type): the built-in first, should both exist.
+    // The built-in first, should both exist (as on SQLite).
     const [row] = await this.db.rows<{ version: number; builtin: boolean }>(`SELECT version, builtin FROM conductor_agent_templates
       WHERE owner IN ('', $1) AND agent_type = $2 ORDER BY owner LIMIT 1`, [principal, agentType]);
     return row && { version: row.version, builtin: row.builtin };

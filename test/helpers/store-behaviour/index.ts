@@ -2,8 +2,10 @@
 import type { OpenStores } from "./harness.js";
 import { defineAgentStoreBehaviour } from "./agent-store.js";
 import { defineRunStoreBehaviour } from "./run-store.js";
+import { defineTemplateStoreBehaviour } from "./template-store.js";
 
 export function defineStoreBehaviour(open: OpenStores): void {
   defineRunStoreBehaviour(open);
   defineAgentStoreBehaviour(open);
+  defineTemplateStoreBehaviour(open);
 }
