@@ -6,16 +6,8 @@
  * SDK Client connected to the built server over stdio.
  */
 import { AppBridge, getToolUiResourceUri, PostMessageTransport, RESOURCE_MIME_TYPE, type McpUiHostContext } from "@modelcontextprotocol/ext-apps/app-bridge";
-import type { CallToolRequest, CallToolResult, ReadResourceRequest, ReadResourceResult, Tool } from "@modelcontextprotocol/sdk/types.js";
-
-declare global {
-  interface Window {
-    mcpListTools(): Promise<Tool[]>;
-    mcpCallTool(params: CallToolRequest["params"]): Promise<CallToolResult>;
-    mcpReadResource(params: ReadResourceRequest["params"]): Promise<ReadResourceResult>;
-    host: typeof host;
-  }
-}
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { TestHost } from "./page-api.js";
 
 const LIGHT: McpUiHostContext = {
   theme: "light", platform: "web", displayMode: "inline", locale: "en-US",
@@ -30,7 +22,7 @@ const DARK: McpUiHostContext = {
 const bridges: AppBridge[] = [];
 const calls: string[] = [];
 
-const host = {
+const host: TestHost = {
   /** What the view asked the server for, in order (tool names and resource URIs). */
   calls,
 

@@ -8,7 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Frame } from "playwright-core";
-import { call, connect, ROOT, type Connected } from "../helpers/server.js";
+import { call, connect, ROOT, structuredContent, type Connected } from "../helpers/server.js";
 import { fiveTaskRequest, readJson, timeline, type Status } from "../helpers/workflow.js";
 import { armClickTimer, ARTIFACTS, CHROMIUM, clickCost, openHost, requireChromium, viewFrame, type Harness } from "./harness.js";
 
@@ -37,7 +37,7 @@ async function startInView(extra: Record<string, unknown> = {}): Promise<{ frame
   const result = await host.page.evaluate((args) => window.host.showToolCall("start_workflow", args), fiveTaskRequest(extra));
   const frame = await viewFrame(host.page, views++);
   await frame.waitForFunction("document.documentElement.scrollHeight <= window.innerHeight + 1", undefined, { timeout: 5000 });
-  return { frame, status: (result as { structuredContent: Status }).structuredContent };
+  return { frame, status: structuredContent<Status>(result) };
 }
 
 describe("run view in Chromium", () => {

@@ -144,6 +144,11 @@ async function spawnHttp(args: string[], env: Record<string, string>): Promise<S
 export async function call<T = Record<string, unknown>>(client: Client, name: string, args: Record<string, unknown>): Promise<T> {
   const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
   if (result.isError) throw new Error(`${name} answered an error: ${JSON.stringify(result.content)}`);
+  return structuredContent<T>(result);
+}
+
+/** A tool result's structured content, as the type the test expects (for a result that did not come from `call`). */
+export function structuredContent<T = Record<string, unknown>>(result: CallToolResult): T {
   return result.structuredContent as T;
 }
 
