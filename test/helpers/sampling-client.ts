@@ -24,7 +24,7 @@ export async function connectSampling(script: Script, args: string[] = [], opts:
   const stats: SamplingStats = { requests: 0, responses: 0, maxTokensRequested: 0, promptChars: 0, responseChars: 0, perBranch: {} };
   const answerScripted = async (request: CreateMessageRequest): Promise<CreateMessageResult> => {
     const p = request.params;
-    const branch = typeof p.metadata?.branch_id === "string" ? p.metadata.branch_id : null;
+    const branch = metadataString(p.metadata, "branch_id") ?? null;
     const key = branch ?? "report";
     stats.requests++;
     stats.maxTokensRequested += p.maxTokens;
@@ -47,6 +47,15 @@ export async function connectSampling(script: Script, args: string[] = [], opts:
     prepare: (client) => client.setRequestHandler(CreateMessageRequestSchema, answerScripted),
   });
   return { client: server.client, stats, dbPath: server.dbPath, pid: server.pid, closed: server.exited, close: () => server.close() };
+}
+
+/**
+ * A string member of a sampling request's metadata (the SDK types metadata as `object`: it is provider-specific),
+ * or undefined when it is absent or not a string.
+ */
+export function metadataString(metadata: object | undefined, key: string): string | undefined {
+  const value: unknown = metadata === undefined ? undefined : Reflect.get(metadata, key);
+  return typeof value === "string" ? value : undefined;
 }
 
 /** A JSON answer citing a source. */

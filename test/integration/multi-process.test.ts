@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { CreateMessageRequestSchema, ResourceUpdatedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { call, connect, type Connected } from "../helpers/server.js";
-import { answer } from "../helpers/sampling-client.js";
+import { answer, metadataString } from "../helpers/sampling-client.js";
 import { fiveTaskRequest, readJson, type Status } from "../helpers/workflow.js";
 
 const ARGS = ["--lease-seconds", "3", "--pool-cpu", "8", "--pool-memory-mb", "8192"];
@@ -21,10 +21,11 @@ async function samplingProcess(executions: Map<string, number>, dbPath?: string)
     clientName: "counting-sampler",
     capabilities: { sampling: {} },
     prepare: (client) => client.setRequestHandler(CreateMessageRequestSchema, async (request) => {
-      const meta = request.params.metadata ?? {};
-      const key = `${String(meta.run_id)}/${typeof meta.branch_id === "string" ? meta.branch_id : "report"}`;
+      const meta = request.params.metadata;
+      const branchId = metadataString(meta, "branch_id");
+      const key = `${String(metadataString(meta, "run_id"))}/${branchId ?? "report"}`;
       executions.set(key, (executions.get(key) ?? 0) + 1);
-      const text = typeof meta.branch_id === "string" ? answer([[`A finding for ${meta.branch_id}.`, "notes"]], 0.9) : "# Report\n\nAll branches agree.";
+      const text = branchId !== undefined ? answer([[`A finding for ${branchId}.`, "notes"]], 0.9) : "# Report\n\nAll branches agree.";
       return { role: "assistant", model: "counting-model", stopReason: "endTurn", content: { type: "text", text } };
     }),
   });
