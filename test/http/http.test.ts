@@ -12,7 +12,7 @@ import { after, before, describe, test } from "node:test";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { SERVER, call, callError, tempDir } from "../helpers/server.js";
-import { fiveTaskRequest, type Status } from "../helpers/workflow.js";
+import { fiveTaskRequest, readJson, type Status } from "../helpers/workflow.js";
 
 const TOKEN_A = "token-of-alice-0123456789";
 const TOKEN_B = "token-of-bob-0123456789ab";
@@ -60,7 +60,8 @@ describe("Streamable HTTP with bearer tokens", () => {
   });
 
   test("no token or an unknown one: 401 with WWW-Authenticate: Bearer", async () => {
-    for (const headers of [{}, { Authorization: "Bearer not-a-token-of-anyone" }, { Authorization: "Basic YWxpY2U6eA==" }]) {
+    const attempts: Array<Record<string, string>> = [{}, { Authorization: "Bearer not-a-token-of-anyone" }, { Authorization: "Basic YWxpY2U6eA==" }];
+    for (const headers of attempts) {
       const res = await post(server.url, headers);
       assert.equal(res.status, 401);
       assert.match(res.headers.get("www-authenticate") ?? "", /^Bearer /);
@@ -115,10 +116,10 @@ describe("Streamable HTTP with bearer tokens", () => {
     await assert.rejects(bob.readResource({ uri: "orchestrator://runs/alice-run" }), unknown);
     await assert.rejects(bob.subscribeResource({ uri: "orchestrator://runs/alice-run" }), unknown);
     assert.match(await callError(bob, "start_workflow", fiveTaskRequest({ run_id: "alice-run" })), /run_id "alice-run" cannot be used/);
-    const bobsList = JSON.parse((await bob.readResource({ uri: "orchestrator://runs" })).contents[0]!.text as string) as { runs: Array<{ run_id: string }> };
+    const bobsList = await readJson<{ runs: Array<{ run_id: string }> }>(bob, "orchestrator://runs");
     assert.ok(!bobsList.runs.some((r) => r.run_id === "alice-run"), "B's list leaves A's run out");
     assert.ok(!(await bob.listResources()).resources.some((r) => r.uri.endsWith("/alice-run")));
-    const alicesList = JSON.parse((await alice.readResource({ uri: "orchestrator://runs" })).contents[0]!.text as string) as { runs: Array<{ run_id: string }> };
+    const alicesList = await readJson<{ runs: Array<{ run_id: string }> }>(alice, "orchestrator://runs");
     assert.ok(alicesList.runs.some((r) => r.run_id === "alice-run"));
     const cancelled = await call<Status>(alice, "cancel_run", { run_id: "alice-run" });
     assert.equal(cancelled.status, "cancelled");
@@ -127,7 +128,7 @@ describe("Streamable HTTP with bearer tokens", () => {
   test("registered templates and generated agents belong to their principal", async () => {
     const template = { agent_type: "patent_scout", description: "Finds patents", capabilities: ["research"], instructions: "Search patents." };
     assert.equal((await call<{ created: boolean }>(alice, "register_agent_template", template)).created, true);
-    const templatesOf = async (c: Client) => (JSON.parse((await c.readResource({ uri: "orchestrator://agents/templates" })).contents[0]!.text as string) as { templates: Array<{ agent_type: string }> }).templates.map((t) => t.agent_type);
+    const templatesOf = async (c: Client) => (await readJson<{ templates: Array<{ agent_type: string }> }>(c, "orchestrator://agents/templates")).templates.map((t) => t.agent_type);
     assert.ok((await templatesOf(alice)).includes("patent_scout"));
     assert.ok(!(await templatesOf(bob)).includes("patent_scout"), "B does not see A's template");
     assert.ok((await templatesOf(bob)).includes("research_specialist"), "both see the built-ins");
@@ -135,7 +136,7 @@ describe("Streamable HTTP with bearer tokens", () => {
 
     const generated = await call<{ agent_id: string }>(alice, "generate_agent", { task_requirements: { task_description: "research chips", capabilities_needed: ["research"] } });
     assert.match(await callError(bob, "retire_agent", { agent_id: generated.agent_id }), new RegExp(`unknown agent_id "${generated.agent_id}"`));
-    const activeOf = async (c: Client) => (JSON.parse((await c.readResource({ uri: "orchestrator://agents/active" })).contents[0]!.text as string) as { agents: Array<{ agent_id: string }> }).agents.map((a) => a.agent_id);
+    const activeOf = async (c: Client) => (await readJson<{ agents: Array<{ agent_id: string }> }>(c, "orchestrator://agents/active")).agents.map((a) => a.agent_id);
     assert.ok(!(await activeOf(bob)).includes(generated.agent_id));
     assert.ok((await activeOf(alice)).includes(generated.agent_id));
     await call(alice, "retire_agent", { agent_id: generated.agent_id });
