@@ -22,7 +22,7 @@ export class TimelineStore implements TimelineStorage {
         WHERE run_id = ? AND event = ? AND seq > ? ORDER BY seq LIMIT ?`),
       total: db.prepare("SELECT COALESCE(MAX(seq), 0) AS n FROM conductor_events WHERE run_id = ?"),
       totalByEvent: db.prepare("SELECT COUNT(*) AS n FROM conductor_events WHERE run_id = ? AND event = ?"),
-      nodes: db.prepare("SELECT DISTINCT node FROM conductor_events WHERE run_id = ? AND event = 'node_started'"),
+      nodes: db.prepare("SELECT node FROM conductor_events WHERE run_id = ? AND event = 'node_started' GROUP BY node ORDER BY MIN(seq)"),
     };
   }
 
@@ -61,7 +61,7 @@ export class TimelineStore implements TimelineStorage {
     return rows.map(toEvent);
   }
 
-  /** Node names the run has entered so far. */
+  /** Node names the run has entered so far, in the order it first entered them. */
   nodesEntered(runId: string): string[] {
     return (this.stmts.nodes.all(runId) as Array<{ node: string }>).map((r) => r.node);
   }
