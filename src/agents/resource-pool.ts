@@ -34,13 +34,13 @@ export class ResourcePool {
     return { cpu: round(this.used.cpu), memory_mb: this.used.memory_mb };
   }
 
-  /** Free share of cpu (0..1) and how many allocations of `unit` fit now: the task analyzer's view. */
-  availability(unit: Resources): { cpu: number; max_concurrent: number } {
+  /**
+   * Free share of cpu (0..1), and how many of `needs` (a run's branches, in the order they would start) fit in
+   * what is free now, all at once: the task analyzer's view, measured against what the run's own agents take.
+   */
+  availability(needs: readonly Resources[]): { cpu: number; max_concurrent: number } {
     const free = this.free();
-    return {
-      cpu: this.capacity.cpu > 0 ? free.cpu / this.capacity.cpu : 0,
-      max_concurrent: Math.max(0, Math.floor(Math.min(free.cpu / unit.cpu, free.memory_mb / unit.memory_mb))),
-    };
+    return { cpu: this.capacity.cpu > 0 ? free.cpu / this.capacity.cpu : 0, max_concurrent: fitTogether(needs, free) };
   }
 
   fits(need: Resources): boolean {
@@ -83,4 +83,16 @@ export class ResourcePool {
 
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;
+}
+
+/** How many of `needs`, taken in order, fit together in `free` (the first that does not fit ends the count). */
+export function fitTogether(needs: readonly Resources[], free: Resources): number {
+  let cpu = 0;
+  let memory = 0;
+  for (const [i, need] of needs.entries()) {
+    cpu += need.cpu;
+    memory += need.memory_mb;
+    if (cpu > free.cpu + 1e-9 || memory > free.memory_mb) return i;
+  }
+  return needs.length;
 }

@@ -29,8 +29,8 @@ export interface AgentPlanOptions {
 }
 
 export interface RunAgents {
-  /** Free share of the pool's cpu, and how many branch agents fit in what is free. */
-  availability(): { cpu: number; max_concurrent: number };
+  /** Free share of the pool's cpu, and how many of the run's branches (each taking its agent's resources, in task order) fit in what is free. */
+  availability(needs: readonly Resources[]): { cpu: number; max_concurrent: number };
   /** The run's agents: one per task (a pinned one where the task names agent_id) (no coordination agent: the graph coordinates). */
   planRun(runId: string, tasks: Task[], options: AgentPlanOptions): Promise<PlannedAgent[]>;
   /** Resources for one branch of an agent, and the agent as its executor needs it; call the release whatever happens. */
@@ -68,8 +68,8 @@ export function createRunAgents(factory: AgentFactory, allocations: AgentAllocat
   }
 
   return {
-    availability() {
-      return allocations.pool.availability({ cpu: 0.25, memory_mb: 128 });
+    availability(needs) {
+      return allocations.pool.availability(needs);
     },
     planRun: plan,
     async acquire(agentId, signal) {

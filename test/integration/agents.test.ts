@@ -82,6 +82,22 @@ test("generate_agent beyond the pool's free room is an error naming the free cap
   }
 });
 
+test("a parallel run's wave is how many of its own agents the free pool holds at once, not a fixed unit", async () => {
+  // 1 cpu: three research agents (0.25 each) and the first analysis agent (0.5) would take 1.25, so 3 fit together;
+  // counting fixed 0.25-cpu units said 4.
+  const s = await connect({ args: ["--pool-cpu", "1", "--pool-memory-mb", "4096"] });
+  try {
+    const done = await call<Status>(s.client, "start_workflow", fiveTaskRequest({ approvals: [], mode: "parallel" }));
+    const events = await timeline(s.client, done.run_id);
+    const needs = events.filter((e) => e.event === "agent_generated").map((e) => (e.data!.resources as { cpu: number }).cpu);
+    assert.deepEqual(needs, [0.25, 0.25, 0.25, 0.5, 0.5]);
+    const mode = events.find((e) => e.event === "mode_selected")!;
+    assert.deepEqual([mode.data!.max_concurrent, mode.data!.wave_size], [3, 3]);
+  } finally {
+    await s.close();
+  }
+});
+
 test("20 runs in parallel leave the pool's usage at zero and no run agent active", async () => {
   const s = await connect({ args: POOL });
   try {

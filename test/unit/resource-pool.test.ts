@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { ResourcePool, ResourceUnavailableError } from "../../src/agents/resource-pool.js";
+import { fitTogether, ResourcePool, ResourceUnavailableError } from "../../src/agents/resource-pool.js";
 import { mulberry32 } from "../helpers/scripted-provider/latency.js";
 
 const pool2 = () => new ResourcePool({ cpu: 2, memory_mb: 1024 });
@@ -62,15 +62,24 @@ describe("ResourcePool accounting", () => {
     assert.deepEqual(pool.usage(), { cpu: 0, memory_mb: 0 });
   });
 
-  test("availability: free cpu share and how many units fit", () => {
+  test("availability: free cpu share and how many of the run's branches fit together, in order", () => {
     const pool = pool2();
     pool.allocate({ cpu: 0.5, memory_mb: 256 });
-    // free {1.5, 768}: cpu 1.5/2; units of {0.5, 128}: min(3, 6) = 3
-    assert.deepEqual(pool.availability({ cpu: 0.5, memory_mb: 128 }), { cpu: 0.75, max_concurrent: 3 });
-    // units of {0.25, 512}: min(6, 1.5) -> 1
-    assert.deepEqual(pool.availability({ cpu: 0.25, memory_mb: 512 }), { cpu: 0.75, max_concurrent: 1 });
+    // free {1.5, 768}: cpu 1.5/2; three research agents {0.25, 128} and two analysis agents {0.5, 128} take 1.75 cpu
+    const run = [...Array(3).fill({ cpu: 0.25, memory_mb: 128 }), ...Array(2).fill({ cpu: 0.5, memory_mb: 128 })];
+    assert.deepEqual(pool.availability(run), { cpu: 0.75, max_concurrent: 4 });
+    // memory bounds it too: the second {0.25, 512} would need 1024 MB
+    assert.deepEqual(pool.availability([{ cpu: 0.25, memory_mb: 512 }, { cpu: 0.25, memory_mb: 512 }]), { cpu: 0.75, max_concurrent: 1 });
+    // a big agent first stops the count even when smaller ones after it would fit
+    assert.equal(pool.availability([{ cpu: 2, memory_mb: 1 }, { cpu: 0.25, memory_mb: 1 }]).max_concurrent, 0);
     pool.allocate({ cpu: 1.5, memory_mb: 768 });
-    assert.deepEqual(pool.availability({ cpu: 0.5, memory_mb: 128 }), { cpu: 0, max_concurrent: 0 });
+    assert.deepEqual(pool.availability(run), { cpu: 0, max_concurrent: 0 });
+  });
+
+  test("availability on an idle pool of 2 cpu: the five-branch run (1.75 cpu) fits in one wave", () => {
+    const run = [...Array(3).fill({ cpu: 0.25, memory_mb: 128 }), ...Array(2).fill({ cpu: 0.5, memory_mb: 128 })];
+    assert.equal(pool2().availability(run).max_concurrent, 5);
+    assert.equal(fitTogether([], { cpu: 1, memory_mb: 1 }), 0);
   });
 });
 

@@ -1,8 +1,8 @@
 /**
- * task_analyzer: scores the tasks, reads the resource pool, chooses the workflow mode and wave size,
- * generates the run's agents with the factory (the design's adaptive node: one specialized agent per task;
- * the coordination is this graph's own), and builds one branch per task with its node,
- * agent and resources.
+ * task_analyzer: scores the tasks, generates the run's agents with the factory (the design's adaptive node: one
+ * specialized agent per task; the coordination is this graph's own), reads how many of those agents the resource
+ * pool has room for at once, chooses the workflow mode and wave size, and builds one branch per task with its
+ * node, agent and resources.
  */
 import { branchNodeFor } from "../routing.js";
 import type { Branch, State } from "../state.js";
@@ -12,7 +12,9 @@ import { defineNode, type GraphDeps, type NodeEvent } from "./define-node.js";
 export function taskAnalyzerNode(deps: GraphDeps) {
   return defineNode<State>("task_analyzer", deps, async (state, { runId }) => {
     const analysis = analyzeTasks(state.task_queue);
-    const resources = deps.agents.availability();
+    const planned = await deps.agents.planRun(runId, state.task_queue, state.options);
+    const agentOf = new Map(planned.map((p) => [p.task_id, p]));
+    const resources = deps.agents.availability(state.task_queue.map((t) => agentOf.get(t.id)!.resources));
     const choice = chooseMode(analysis, resources, state.requested_mode);
     const syncIndex = new Map(state.sync_points.flatMap((p, i) => p.branch_ids.map((id) => [id, i] as const)));
     const events: NodeEvent[] = [{
@@ -20,8 +22,6 @@ export function taskAnalyzerNode(deps: GraphDeps) {
       data: { mode: choice.mode, wave_size: choice.wave_size, source: choice.source, reason: choice.reason, ...analysis, cpu_free: round3(resources.cpu), max_concurrent: resources.max_concurrent },
     }];
     const branches: Record<string, Branch> = {};
-    const planned = await deps.agents.planRun(runId, state.task_queue, state.options);
-    const agentOf = new Map(planned.map((p) => [p.task_id, p]));
     for (const task of state.task_queue) {
       const { agent, resources: need, limits } = agentOf.get(task.id)!;
       branches[task.id] = {
