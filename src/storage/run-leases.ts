@@ -19,7 +19,7 @@ export class RunLeases implements LeaseStorage {
       release: db.prepare("UPDATE conductor_runs SET owner = NULL, lease_expires_at = NULL WHERE run_id = ? AND owner = ?"),
       releaseAll: db.prepare("UPDATE conductor_runs SET owner = NULL, lease_expires_at = NULL WHERE owner = ?"),
       orphans: db.prepare(`SELECT run_id, owner, lease_expires_at FROM conductor_runs WHERE status = 'running'
-        AND (owner IS NULL OR owner <> ?) ORDER BY created_at`),
+        AND (owner IS NULL OR owner <> ?) ORDER BY created_at, run_id`),
     };
   }
 
@@ -43,7 +43,8 @@ export class RunLeases implements LeaseStorage {
   }
 
   /** Running runs nobody live drives (no owner, an expired lease, or a dead local owner; never our own), each
-   *  claimed for this process with the same conditional update as `claim` (so two processes never both get one). */
+   *  claimed for this process with the same conditional update as `claim` (so two processes never both get one).
+   *  Returns the ids claimed, oldest run first (ties by run_id). */
   claimOrphans(now = Date.now()): string[] {
     return (this.stmts.orphans.all(this.owner.id) as Array<{ run_id: string; owner: string | null; lease_expires_at: number | null }>)
       .filter((r) => r.owner === null || (r.lease_expires_at ?? 0) < now || isDeadLocalOwner(r.owner))

@@ -39,7 +39,7 @@ export class PgRunLeases implements LeaseStorage {
 
   /**
    * Running runs nobody live drives (no owner, an expired lease, or a dead local owner; never our own), claimed
-   * for this process atomically. Returns the ids claimed, oldest run first.
+   * for this process atomically. Returns the ids claimed, oldest run first (ties by run_id).
    */
   async claimOrphans(now = Date.now()): Promise<string[]> {
     const owners = await this.db.rows<{ owner: string }>(`SELECT DISTINCT owner FROM conductor_runs
