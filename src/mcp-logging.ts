@@ -7,12 +7,20 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { SetLevelRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import type { LogLevel } from "./config.js";
 import { fromMcpLevel, safeJson, type ServerLogger } from "./log.js";
-import type { SessionContext } from "./server-context.js";
+
+/** What one client's MCP logging works with: the log, the server's level, and whose runs are whose. */
+export interface McpLoggingDeps {
+  log: ServerLogger;
+  /** --log-level: the level until the client sets its own. */
+  serverLevel: LogLevel;
+  /** The client's principal: records about a run reach it only when the run is theirs. */
+  principal: string;
+  ownerOf(runId: string): string | undefined | Promise<string | undefined>;
+}
 
 /** Returns the function that detaches the client from the log. */
-export function attachMcpLogging(server: McpServer, ctx: SessionContext): () => void {
-  const log = ctx.log;
-  const serverLevel: LogLevel = ctx.settings.logLevel;
+export function attachMcpLogging(server: McpServer, deps: McpLoggingDeps): () => void {
+  const { log, serverLevel } = deps;
   let clientLevel: LogLevel | undefined;
   server.server.setRequestHandler(SetLevelRequestSchema, async (request) => {
     clientLevel = fromMcpLevel(request.params.level);
@@ -26,6 +34,6 @@ export function attachMcpLogging(server: McpServer, ctx: SessionContext): () => 
     const send = () => void server.server.notification({ method: "notifications/message", params: { level, logger: "conductor", data: payload } }).catch(() => undefined);
     if (typeof runId !== "string") return send();
     // A record about a run goes only to its principal's clients.
-    void Promise.resolve(ctx.runs.principalOf(runId)).then((owner) => owner === ctx.principal && send(), () => undefined);
+    void Promise.resolve(deps.ownerOf(runId)).then((owner) => owner === deps.principal && send(), () => undefined);
   }, () => clientLevel ?? serverLevel);
 }

@@ -34,6 +34,3 @@ export interface ServerContext {
   /** The runs clients here are subscribed to (the SQLite change feed polls them for other processes' changes). */
   interest: RunInterest;
 }
-
-/** What MCP logging (mcp-logging.ts) works with for one client: the log and the server's level, and whose runs are whose. */
-export type SessionContext = Pick<ServerContext, "log" | "settings" | "runs"> & { principal: string };

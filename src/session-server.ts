@@ -43,7 +43,7 @@ export function createSessionServer(shared: ServerContext, principal: string, li
   const cleanups = [
     shared.sessions.add(session),
     enableSubscriptions(server, { principal, queries, manager, interest, boundary }),
-    attachMcpLogging(server, { log: shared.log, settings: shared.settings, runs: shared.runs, principal }),
+    attachMcpLogging(server, { log: shared.log, serverLevel: shared.settings.logLevel, principal, ownerOf: (runId) => shared.runs.principalOf(runId) }),
   ];
   server.server.oninitialized = () => shared.sessions.ready();
   server.server.onclose = () => cleanups.forEach((cleanup) => cleanup());
