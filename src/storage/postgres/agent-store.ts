@@ -19,8 +19,11 @@ export class PgAgentStore implements AgentStorage {
     if (agents.length === 0) return [];
     return this.db.transaction(async () => {
       const now = new Date().toISOString();
-      // In (type, id) order: concurrent recordings lock agent ids and templates in one global order, never a cycle.
-      const ordered = [...agents].sort((x, y) => compare(x.agent_type, y.agent_type) || compare(x.agent_id, y.agent_id));
+      // An id given twice is recorded as it is first given (as on SQLite, which inserts in the given order); then in
+      // (type, id) order: concurrent recordings lock agent ids and templates in one global order, never a cycle.
+      const firsts = new Map<string, NewAgent>();
+      for (const a of agents) if (!firsts.has(a.agent_id)) firsts.set(a.agent_id, a);
+      const ordered = [...firsts.values()].sort((x, y) => compare(x.agent_type, y.agent_type) || compare(x.agent_id, y.agent_id));
       for (const a of ordered) {
         const inserted = await this.db.query(`INSERT INTO conductor_agents
           (agent_id, principal, agent_type, run_id, task_id, standalone, specification_json, status, created_at, last_used_at)

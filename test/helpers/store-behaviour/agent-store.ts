@@ -51,9 +51,13 @@ export function defineAgentStoreBehaviour(open: OpenStores): void {
       assert.equal(await creations(b, "p", "own_type"), 2, "ag-2 and ag-4 on p's own");
       assert.equal(await creations(b, "q", "own_type"), 0, "not on q's template of the same type");
       assert.equal(await creations(b, "q", "research_specialist"), 2, "the built-in is every principal's");
-      // One call naming an id twice: both places get the record, the id counted once.
-      assert.deepEqual(ids(await a.agents.record([agent("ag-5", "own_type"), agent("ag-1", "own_type"), agent("ag-5", "own_type")])), ["ag-5", "ag-1", "ag-5"]);
+      // One call naming a new id twice: its first place in the list is the record, in both places, counted once.
+      const twice = await a.agents.record([agent("ag-5", "own_type"), agent("ag-1", "own_type"), agent("ag-5", "analysis_specialist", { specification: spec("x", "second") })]);
+      assert.deepEqual(twice.map((r) => [r.agent_id, r.agent_type, r.specification]), [
+        ["ag-5", "own_type", spec("own_type", "first")], ["ag-1", "research_specialist", spec("research_specialist", "first")], ["ag-5", "own_type", spec("own_type", "first")],
+      ]);
       assert.equal(await creations(b, "p", "own_type"), 3);
+      assert.equal(await creations(b, "p", "analysis_specialist"), 0);
       await a.agents.record([agent("ag-6", "no_such_type")]);
       assert.equal((await b.agents.get("ag-6"))!.agent_type, "no_such_type", "an agent of a type without a template is recorded, counted nowhere");
     }));
