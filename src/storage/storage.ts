@@ -2,7 +2,9 @@
  * The one storage interface the server works against, with two implementations: SQLite (the embedded default,
  * synchronous better-sqlite3 statements: its methods return plain values) and PostgreSQL (node-postgres: its
  * methods return promises). Callers always `await`, so either fits. Each table's store is one file per backend
- * (`*-store.ts` for SQLite, `postgres/*-store.ts` for PostgreSQL) and the same suites test both.
+ * (`*-store.ts` for SQLite, `postgres/*-store.ts` for PostgreSQL) and the same suites test both
+ * (test/helpers/store-behaviour/). Every list has one order on both: equal times are broken by id, ascending in an
+ * oldest-first list and descending in a newest-first one; ids compare bytewise (SQLite BINARY, PostgreSQL "C").
  */
 import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
 import type { AgentTemplate } from "../domain/agent-specification.js";
@@ -19,12 +21,13 @@ export interface RunStorage {
   /** Inserts a run and its inline inputs atomically. False when the run id exists already. */
   create<Options>(run: NewRun<Options>): Awaitable<boolean>;
   get<Options, Result>(runId: string): Awaitable<RunRow<Options, Result> | undefined>;
-  /** The principal's runs, newest first. */
+  /** The principal's runs, newest first (ties by run_id, descending). */
   list(principal: string, limit?: number): Awaitable<RunSummary[]>;
-  /** The principal's run ids starting with `prefix`, newest first (for completion). */
+  /** The principal's run ids starting with `prefix` (ASCII case-insensitive), newest first as `list` (for completion). */
   idsStartingWith(principal: string, prefix: string, limit?: number): Awaitable<string[]>;
   /** Who a run belongs to, or undefined for an unknown run. */
   principalOf(runId: string): Awaitable<string | undefined>;
+  /** Every principal's runs of the status, oldest first (ties by run_id). */
   idsWithStatus(status: RunStatusName): Awaitable<string[]>;
   inlineInput(runId: string, taskId: string, idx: number): Awaitable<{ name: string; text: string } | undefined>;
   update(runId: string, change: { status: RunStatusName; workflow_mode?: string | null; result?: unknown; error?: string | null }): Awaitable<void>;
@@ -35,6 +38,7 @@ export interface TimelineStorage {
   append(runId: string, events: NewTimelineEvent[]): Awaitable<number>;
   /** Events after `since` (exclusive), at most `limit`, optionally only those named `event`. O(limit). */
   page(runId: string, since: number, limit: number, event?: string): Awaitable<TimelineEvent[]>;
+  /** The nodes the run has entered, each once, in the order first entered. */
   nodesEntered(runId: string): Awaitable<string[]>;
   total(runId: string, event?: string): Awaitable<number>;
 }
@@ -48,7 +52,7 @@ export interface LeaseStorage {
   renew(runIds: Iterable<string>, now?: number): Awaitable<void>;
   release(runId: string): Awaitable<void>;
   releaseAll(): Awaitable<void>;
-  /** Running runs nobody live drives, claimed for this process atomically (never our own). */
+  /** Running runs nobody live drives, claimed for this process atomically (never our own); oldest first (ties by run_id). */
   claimOrphans(now?: number): Awaitable<string[]>;
 }
 
@@ -57,30 +61,32 @@ export type NewAgent = Omit<AgentRecord, "status" | "created_at" | "last_used_at
 
 export interface AgentStorage {
   /** Inserts agents whose ids are new and counts each creation on its template, atomically; returns the
-   *  stored records, in order (an id recorded before keeps its first specification). */
+   *  stored records, in order (an id recorded before, or earlier in the same call, keeps its first specification). */
   record(agents: NewAgent[]): Awaitable<AgentRecord[]>;
   get(agentId: string): Awaitable<AgentRecord | undefined>;
-  /** Every active agent, or those of one principal. */
+  /** Every active agent, or those of one principal, oldest first (ties by agent_id). */
   active(principal?: string): Awaitable<AgentRecord[]>;
-  /** Marks all of a run's active agents retired, in one statement; returns their ids. */
+  /** Marks all of a run's active agents retired, in one statement; returns their ids, oldest first (ties by agent_id). */
   retireRun(runId: string): Awaitable<string[]>;
   /** Marks an agent retired; false when it was not active. */
   retire(agentId: string): Awaitable<boolean>;
   touch(agentId: string): Awaitable<void>;
-  /** Standalone agents unused since `before`. */
+  /** Active standalone agents last used before `before`, least recently used first (ties by agent_id). */
   idleSince(before: Date): Awaitable<string[]>;
 }
 
 export interface TemplateStorage {
   /** Makes the built-in definitions present and current (a changed built-in keeps its statistics). */
   ensureBuiltins(definitions: readonly StoredDefinition[]): Awaitable<void>;
-  /** The built-in templates and the principal's own. */
+  /** The built-in templates, then the principal's own, each by agent_type. */
   all(principal: string): Awaitable<AgentTemplate[]>;
+  /** A built-in or one of the principal's templates (the built-in, should both exist). */
   find(principal: string, agentType: string): Awaitable<{ version: number; builtin: boolean } | undefined>;
   /** Inserts a new template, or with `replace` a new version of an existing one. Returns its version. */
   save(principal: string, definition: StoredDefinition, replace: boolean): Awaitable<number>;
   /** Records an agent run once and adds it to its template's counters, atomically. Returns whether it was new. */
   recordOutcome(outcome: Outcome): Awaitable<boolean>;
+  /** The principal's outcomes of the type, newest first (20 by default, at most HISTORY_KEPT). */
   history(principal: string, agentType: string, limit?: number): Awaitable<Array<Record<string, unknown>>>;
 }
 
