@@ -124,12 +124,12 @@ export function defineTemplateStoreBehaviour(open: OpenStores): void {
     test("history: the principal's own outcomes of the type, newest first, success a boolean, limited (20 by default)", () => withStores(open, async ({ a, b }) => {
       await a.templates.save("p", definition("market_researcher"), false);
       for (let attempt = 1; attempt <= 24; attempt++) {
-        await (attempt % 2 ? a : b).templates.recordOutcome(outcome({ attempt, success: attempt !== 23, quality: attempt / 100, run_id: attempt === 24 ? null : "run-1" }));
+        await (attempt % 2 ? a : b).templates.recordOutcome(outcome({ attempt, success: attempt !== 23, quality: attempt / 100, run_id: attempt === 24 ? null : "run-1", branch_id: attempt === 24 ? null : "b1" }));
       }
       await a.templates.recordOutcome(outcome({ principal: "q", agent_id: "q-1" }));
       const h = await b.templates.history("p", "market_researcher");
       assert.deepEqual(h.map((r) => r.attempt), Array.from({ length: 20 }, (_, i) => 24 - i));
-      assert.deepEqual(h[0], { agent_id: "agent-1", run_id: "", branch_id: "b1", attempt: 24, success: true, quality: 0.24, seconds: 10, at: h[0]!.at });
+      assert.deepEqual(h[0], { agent_id: "agent-1", run_id: "", branch_id: "", attempt: 24, success: true, quality: 0.24, seconds: 10, at: h[0]!.at });
       assert.deepEqual(h[1], { agent_id: "agent-1", run_id: "run-1", branch_id: "b1", attempt: 23, success: false, quality: 0.23, seconds: 10, at: h[1]!.at });
       assert.match(String(h[0]!.at), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
       assert.deepEqual((await a.templates.history("p", "market_researcher", 3)).map((r) => r.attempt), [24, 23, 22]);
