@@ -52,3 +52,43 @@ test("a failed append rejects every caller of its batch, and the next batch stil
   assert.match(String((results[0] as PromiseRejectedResult).reason), /disk full/);
   assert.equal(await batcher.record("r1", []).then(() => "empty resolves at once"), "empty resolves at once");
 });
+
+test("stored() waits for every event recorded for the run so far, and is undefined when none is pending", async () => {
+  const { timeline, appends } = fakeTimeline({ delayMs: 10 });
+  const batcher = new TimelineBatcher(timeline, () => undefined);
+  assert.equal(batcher.stored("r1"), undefined);
+  void batcher.record("r1", [ev("open")]);
+  await batcher.stored("r1"); // the open batch
+  assert.deepEqual(appends.map((a) => a.keys), [["open"]]);
+  void batcher.record("r1", [ev("in-flight")]);
+  await new Promise((r) => setImmediate(r)); // now being written
+  const barrier = batcher.stored("r1");
+  assert.ok(barrier, "a batch in flight is pending");
+  await barrier;
+  assert.deepEqual(appends.map((a) => a.keys), [["open"], ["in-flight"]]);
+  assert.equal(batcher.stored("r1"), undefined, "nothing left once stored");
+});
+
+test("stored() rejects when the run's pending events fail to store, and batches queued behind a failure fail with it", async () => {
+  let calls = 0;
+  const stored: string[] = [];
+  const failsOnce = {
+    async append(_runId: string, events: NewTimelineEvent[]) {
+      await new Promise((r) => setTimeout(r, 5));
+      if (calls++ === 0) throw new Error("disk full");
+      stored.push(...events.map((e) => e.key));
+      return events.length;
+    },
+  } as unknown as TimelineStorage;
+  const batcher = new TimelineBatcher(failsOnce, () => undefined);
+  const first = batcher.record("r1", [ev("a")]);
+  await new Promise((r) => setImmediate(r));
+  const queued = batcher.record("r1", [ev("b")]);
+  const barrier = batcher.stored("r1")!;
+  const results = await Promise.allSettled([first, queued, barrier]);
+  assert.deepEqual(results.map((r) => r.status), ["rejected", "rejected", "rejected"]);
+  assert.deepEqual(stored, [], "b is not stored without a");
+  assert.equal(batcher.stored("r1"), undefined);
+  await batcher.record("r1", [ev("c")]); // a batch recorded after the failure settled runs again
+  assert.deepEqual(stored, ["c"]);
+});
