@@ -27,3 +27,23 @@ export function fanOutRequest(n: number): Record<string, unknown> {
   });
   return { objective: `Fan-out benchmark with ${n} branches`, tasks, mode: "parallel", approvals: [], executor: "builtin", quality_threshold: 0 };
 }
+
+/**
+ * `n` research branches for a model run, each prompt marked "[tK]" (K = 1..n) so that a scripted provider can tell
+ * which branch a request is (bench/lib/marked-provider.ts), each with one short inline source.
+ */
+export function markedTasks(n: number): Array<Record<string, unknown>> {
+  return Array.from({ length: n }, (_, i) => ({
+    type: "research", focus: (["technical", "market", "competitive"] as const)[i % 3],
+    description: `[t${i + 1}] edge accelerator revenue, latency and power`,
+    inputs: [{ name: `notes-${i + 1}.md`, text: `Edge accelerator revenue grew 20 percent in 2025 in region ${i + 1}. Latency fell to 4 ms at 5 watts of power. Vendors compete on efficiency.` }],
+  }));
+}
+
+/** The `n` marked branches in mode parallel on the model executor, straight through, no revision round. */
+export function markedModelRequest(n: number): Record<string, unknown> {
+  return {
+    objective: "Edge accelerators: revenue, latency and power", mode: "parallel", executor: "model", approvals: [],
+    quality_threshold: 0, max_revisions: 0, branch_timeout_seconds: 300, tasks: markedTasks(n),
+  };
+}
