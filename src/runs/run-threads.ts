@@ -36,7 +36,9 @@ export class RunThreads {
   }
 
   async invoke(runId: string, input: GraphInput, signal: AbortSignal): Promise<GraphOutput> {
-    return (await this.attached().invoke(input as Parameters<WorkflowGraph["invoke"]>[0], threadConfig(runId, signal))) as GraphOutput;
+    // durability "sync": a superstep starts once the previous one is stored, so a crash never runs again what a
+    // finished superstep did (its model calls); LangGraph's default ("async") lets the loop run ahead of its saves.
+    return (await this.attached().invoke(input as Parameters<WorkflowGraph["invoke"]>[0], { ...threadConfig(runId, signal), durability: "sync" })) as GraphOutput;
   }
 
   private attached(): WorkflowGraph {
