@@ -36,9 +36,7 @@ export class RunThreads {
   }
 
   async invoke(runId: string, input: GraphInput, signal: AbortSignal): Promise<GraphOutput> {
-    // durability "sync": a superstep starts once the previous one is stored, so a crash never runs again what a
-    // finished superstep did (its model calls); LangGraph's default ("async") lets the loop run ahead of its saves.
-    return (await this.attached().invoke(input as Parameters<WorkflowGraph["invoke"]>[0], { ...threadConfig(runId, signal), durability: "sync" })) as GraphOutput;
+    return (await this.attached().invoke(input as Parameters<WorkflowGraph["invoke"]>[0], threadConfig(runId, signal))) as GraphOutput;
   }
 
   private attached(): WorkflowGraph {
