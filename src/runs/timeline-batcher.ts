@@ -33,23 +33,17 @@ export class TimelineBatcher {
     if (events.length === 0) return Promise.resolve();
     let batch = this.open.get(runId);
     if (!batch) {
-      const opened: Batch = batch = { events: [], waiters: [] };
-      this.open.set(runId, opened);
-      setImmediate(() => {
-        if (this.open.get(runId) === opened) this.write(runId); // unless stored() wrote it already
-      });
+      batch = { events: [], waiters: [] };
+      this.open.set(runId, batch);
+      setImmediate(() => this.write(runId));
     }
     batch.events.push(...events);
     return this.waitFor(batch);
   }
 
-  /**
-   * Settles once every event recorded for the run so far is stored (rejects if storing one failed); undefined when
-   * none is pending. The run's open batch is written now rather than at the end of the turn: someone waits for it.
-   */
+  /** Settles once every event recorded for the run so far is stored (rejects if storing one failed); undefined when none is pending. */
   stored(runId: string): Promise<void> | undefined {
-    if (this.open.has(runId)) this.write(runId);
-    const batch = this.writing.get(runId)?.batch;
+    const batch = this.open.get(runId) ?? this.writing.get(runId)?.batch;
     return batch && this.waitFor(batch);
   }
 

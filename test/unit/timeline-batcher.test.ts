@@ -92,16 +92,3 @@ test("stored() rejects when the run's pending events fail to store, and batches 
   await batcher.record("r1", [ev("c")]); // a batch recorded after the failure settled runs again
   assert.deepEqual(stored, ["c"]);
 });
-
-test("stored() writes the run's open batch at once instead of at the end of the turn, in one append", async () => {
-  const { timeline, appends } = fakeTimeline();
-  const batcher = new TimelineBatcher(timeline, () => undefined);
-  const recorded = [batcher.record("r1", [ev("a")]), batcher.record("r1", [ev("b")])];
-  let turnEnded = false;
-  setImmediate(() => { turnEnded = true; });
-  await batcher.stored("r1");
-  assert.equal(turnEnded, false, "stored within the turn");
-  await Promise.all(recorded);
-  await new Promise((r) => setImmediate(r));
-  assert.deepEqual(appends.map((a) => a.keys), [["a", "b"]], "written once, not again at the end of the turn");
-});
