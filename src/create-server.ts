@@ -91,7 +91,6 @@ export async function createConductor(settings: Settings, log: ServerLogger): Pr
     agents: createRunAgents(factory, allocations, agentStore, principalOf),
     loadInputs,
     recordEvents: (runId, events) => manager.recordEvents(runId, events),
-    eventsStored: (runId) => manager.eventsStored(runId),
     results,
     writeReport: createReportWriter({ sample, ...models.report }),
     windows: new RunWindows(),

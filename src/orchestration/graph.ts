@@ -18,7 +18,6 @@ import { syncPointManagerNode } from "./nodes/sync-point-manager.js";
 import { taskAnalyzerNode } from "./nodes/task-analyzer.js";
 import { BRANCH_NODES, QUALITY_ROUTES, routeAfterQuality, routeAfterSync, SYNC_ROUTES } from "./routing.js";
 import { WorkflowState } from "./state.js";
-import { writeAfter } from "./ordered-checkpointer.js";
 
 export function buildWorkflowGraph(deps: GraphDeps, checkpointer?: BaseCheckpointSaver) {
   return new StateGraph(WorkflowState)
@@ -47,7 +46,7 @@ export function buildWorkflowGraph(deps: GraphDeps, checkpointer?: BaseCheckpoin
     .addEdge("branch_merger", "quality_validator")
     .addConditionalEdges("quality_validator", routeAfterQuality, QUALITY_ROUTES)
     .addEdge("final_integrator", END)
-    .compile({ checkpointer: checkpointer && writeAfter(checkpointer, deps.eventsStored) });
+    .compile({ checkpointer });
 }
 
 export type WorkflowGraph = ReturnType<typeof buildWorkflowGraph>;

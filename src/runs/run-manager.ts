@@ -113,11 +113,6 @@ export class RunManager {
     return this.batcher.record(runId, events);
   }
 
-  /** Settles once the run's events recorded so far are stored; undefined when none is pending. */
-  eventsStored(runId: string): Promise<void> | undefined {
-    return this.batcher.stored(runId);
-  }
-
   /** Tells this process's subscribers, and the other processes', that a run changed. */
   private changed(runId: string, kind: "changed" | "created" = "changed"): void {
     this.events.emit(kind, runId);

@@ -1,8 +1,8 @@
 /**
  * What every node gets (its injected dependencies) and the wrapper that records it in the timeline.
- * Nodes return their state update plus the events they want recorded; the wrapper records `node_started`,
- * the node's events and `node_completed` (stored before the node's writes are: ordered-checkpointer.ts), keyed by
- * LangGraph's task namespace (`node:taskId`), which is the same when a task is re-executed after an interrupt or a crash, so the timeline never duplicates.
+ * Nodes return their state update plus the events they want recorded; the wrapper writes `node_started`,
+ * the node's events and `node_completed`, keyed by LangGraph's task namespace (`node:taskId`), which is
+ * the same when a task is re-executed after an interrupt or a crash, so the timeline never duplicates.
  */
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { Executor, LoadedInput, RunExecutor } from "../../agents/executors/types.js";
@@ -16,15 +16,12 @@ import type { RunOptions, StateUpdate } from "../state.js";
 export type ReportRun = Pick<RunOptions, "executor" | "model" | "budget">;
 import type { ReportInput } from "../../agents/executors/builtin-report.js";
 import type { RunWindows } from "../run-windows.js";
-import type { WriteBarrier } from "../ordered-checkpointer.js";
 
 export interface GraphDeps {
   executors: Record<RunExecutor, Executor>;
   agents: RunAgents;
   loadInputs(runId: string, task: Task, signal: AbortSignal): Promise<LoadedInput[]>;
   recordEvents(runId: string, events: NewTimelineEvent[]): Promise<void>;
-  /** Settles once the run's events recorded so far are stored (undefined when none is pending): the checkpointer waits for it. */
-  eventsStored: WriteBarrier;
   /** Keeps what a branch attempt found, out of the checkpoints; and reads it back. */
   results: BranchResultStorage;
   writeReport(runId: string, input: ReportInput, run: ReportRun): Promise<string>;
@@ -56,16 +53,21 @@ export function defineNode<S>(
     const ns = String(config.metadata?.langgraph_checkpoint_ns ?? config.configurable?.checkpoint_ns ?? name);
     const branch_id = branchIdOf?.(state);
     const tag = branch_id === undefined ? {} : { branch_id };
-    // Not awaited: the graph's checkpointer stores the node's writes only after the run's events recorded so far
-    // (ordered-checkpointer.ts), so no superstep waits on the timeline and the events are never lost without the
-    // writes. A failure to store them fails that checkpoint write, and so the run; it is not reported here too.
-    const record = (events: NewTimelineEvent[]) => void deps.recordEvents(runId, events).catch(() => undefined);
-    record([{ key: `${ns}|start`, event: "node_started", node: name, ...tag }]);
-    const out = await run(state, { deps, runId, config });
-    record([
+    // Not awaited before the node runs: a node that finishes within this turn of the event loop has its
+    // start and its end stored in one append (timeline-batcher.ts). Both are stored before the node returns.
+    const started = deps.recordEvents(runId, [{ key: `${ns}|start`, event: "node_started", node: name, ...tag }]);
+    started.catch(() => undefined); // awaited below; a failure must not count as unhandled while the node runs
+    let out: NodeOutput;
+    try {
+      out = await run(state, { deps, runId, config });
+    } catch (error) {
+      await started;
+      throw error;
+    }
+    await Promise.all([started, deps.recordEvents(runId, [
       ...(out.events ?? []).map((e, i) => ({ ...e, key: `${ns}|${i}` })),
       { key: `${ns}|done`, event: "node_completed", node: name, ...tag },
-    ]);
+    ])]);
     return out.update;
   };
 }
