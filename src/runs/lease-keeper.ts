@@ -70,8 +70,8 @@ export class LeaseKeeper {
   private async beat(): Promise<void> {
     const inFlight = this.deps.inFlight.runIds();
     await this.deps.leases.renew(inFlight);
-    for (const runId of inFlight) {
-      if ((await this.deps.runs.get(runId))?.status === "cancelled") this.deps.inFlight.abort(runId, new Error("run cancelled by another process"));
+    for (const runId of await this.deps.runs.amongWithStatus(inFlight, "cancelled")) {
+      this.deps.inFlight.abort(runId, new Error("run cancelled by another process"));
     }
     await this.deps.recover();
   }

@@ -29,6 +29,7 @@ export class RunStore implements RunStorage {
         ORDER BY created_at DESC, run_id DESC LIMIT ?`),
       principal: db.prepare("SELECT principal FROM conductor_runs WHERE run_id = ?"),
       byStatus: db.prepare("SELECT run_id FROM conductor_runs WHERE status = ? ORDER BY created_at, run_id"),
+      amongWithStatus: db.prepare("SELECT run_id FROM conductor_runs WHERE run_id IN (SELECT value FROM json_each(?)) AND status = ?"),
       input: db.prepare("SELECT name, text FROM conductor_inputs WHERE run_id = ? AND task_id = ? AND idx = ?"),
       update: db.prepare(`UPDATE conductor_runs SET status = @status, workflow_mode = COALESCE(@workflow_mode, workflow_mode),
         result_json = COALESCE(@result_json, result_json), error = @error, updated_at = @now WHERE run_id = @run_id`),
@@ -84,6 +85,11 @@ export class RunStore implements RunStorage {
   /** Every principal's runs of the status, oldest first (ties by run_id). */
   idsWithStatus(status: RunStatusName): string[] {
     return (this.stmts.byStatus.all(status) as Array<{ run_id: string }>).map((r) => r.run_id);
+  }
+
+  amongWithStatus(runIds: readonly string[], status: RunStatusName): string[] {
+    if (runIds.length === 0) return [];
+    return (this.stmts.amongWithStatus.all(JSON.stringify(runIds), status) as Array<{ run_id: string }>).map((r) => r.run_id);
   }
 
   inlineInput(runId: string, taskId: string, idx: number): { name: string; text: string } | undefined {

@@ -29,6 +29,8 @@ export interface RunStorage {
   principalOf(runId: string): Awaitable<string | undefined>;
   /** Every principal's runs of the status, oldest first (ties by run_id). */
   idsWithStatus(status: RunStatusName): Awaitable<string[]>;
+  /** Which of `runIds` have the status, in one read (the lease heartbeat's check of the runs it drives); order unspecified. */
+  amongWithStatus(runIds: readonly string[], status: RunStatusName): Awaitable<string[]>;
   inlineInput(runId: string, taskId: string, idx: number): Awaitable<{ name: string; text: string } | undefined>;
   update(runId: string, change: { status: RunStatusName; workflow_mode?: string | null; result?: unknown; error?: string | null }): Awaitable<void>;
 }

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { CreateMessageRequestSchema, ResourceUpdatedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { call, connect, type Connected } from "../helpers/server.js";
-import { answer, metadataString } from "../helpers/sampling-client.js";
+import { answer, connectSampling, metadataString, whenAsked } from "../helpers/sampling-client.js";
 import { fiveTaskRequest, readJson, type Status } from "../helpers/workflow.js";
 
 const ARGS = ["--lease-seconds", "3", "--pool-cpu", "8", "--pool-memory-mb", "8192"];
@@ -79,5 +79,28 @@ test("a subscriber on process B is notified of a run that process A drives", asy
   } finally {
     await a.close();
     await b.close();
+  }
+});
+
+test("cancel_run on another process stops the run where it works: its heartbeat aborts the branches and frees the pool", async () => {
+  const { script, asked } = whenAsked(5); // the five branches ask for a model that never answers
+  const driver = await connectSampling(script, ["--lease-seconds", "3"]);
+  const other = await connect({ dbPath: driver.dbPath, args: ARGS });
+  try {
+    const running = await call<Status>(driver.client, "start_workflow", fiveTaskRequest({ approvals: [], mode: "parallel", wait_seconds: 0 }));
+    await asked;
+    const busy = await readJson<{ pool: { used: { cpu: number } } }>(driver.client, "orchestrator://agents/active");
+    assert.ok(busy.pool.used.cpu > 0, "the branches hold resources while they wait for the model");
+    assert.equal((await call<Status>(other.client, "cancel_run", { run_id: running.run_id })).status, "cancelled");
+    // start_workflow with the run's id waits (up to 30 s) for the driver's invocation to settle: the next beat aborts it.
+    const t0 = Date.now();
+    const settled = await call<Status>(driver.client, "start_workflow", fiveTaskRequest({ approvals: [], run_id: running.run_id, wait_seconds: 30 }));
+    assert.equal(settled.status, "cancelled");
+    assert.ok(Date.now() - t0 < 10_000, `settled ${Date.now() - t0} ms after the cancel, not at the 30 s wait's end`);
+    const idle = await readJson<{ pool: { used: { cpu: number; memory_mb: number } } }>(driver.client, "orchestrator://agents/active");
+    assert.deepEqual(idle.pool.used, { cpu: 0, memory_mb: 0 });
+  } finally {
+    await other.close();
+    await driver.close();
   }
 });

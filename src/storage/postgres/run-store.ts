@@ -70,6 +70,12 @@ export class PgRunStore implements RunStorage {
     return rows.map((r) => r.run_id);
   }
 
+  async amongWithStatus(runIds: readonly string[], status: RunStatusName): Promise<string[]> {
+    if (runIds.length === 0) return [];
+    const rows = await this.db.rows<{ run_id: string }>("SELECT run_id FROM conductor_runs WHERE run_id = ANY($1) AND status = $2", [runIds, status]);
+    return rows.map((r) => r.run_id);
+  }
+
   async inlineInput(runId: string, taskId: string, idx: number): Promise<{ name: string; text: string } | undefined> {
     const [row] = await this.db.rows<{ name: string; text: string }>(
       "SELECT name, text FROM conductor_inputs WHERE run_id = $1 AND task_id = $2 AND idx = $3", [runId, taskId, idx]);

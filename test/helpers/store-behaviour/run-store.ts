@@ -105,5 +105,15 @@ export function defineRunStoreBehaviour(open: OpenStores): void {
       await h.b.runs.update("a", { status: "interrupted" });
       assert.deepEqual(await h.a.runs.idsWithStatus("interrupted"), ["a", "z"], "by creation time, not by when the status changed");
     }));
+
+    test("amongWithStatus: which of the given runs have the status, in one read; unknown ids and an empty list give nothing", () => withStores(open, async (h) => {
+      await createRuns(h, [["r1", 1], ["r2", 1, "q"], ["r3", 2]]);
+      await h.a.runs.update("r1", { status: "cancelled" });
+      await h.a.runs.update("r2", { status: "cancelled" });
+      assert.deepEqual((await h.b.runs.amongWithStatus(["r1", "r2", "r3", "nope"], "cancelled")).sort(), ["r1", "r2"], "every principal's");
+      assert.deepEqual(await h.b.runs.amongWithStatus(["r3"], "cancelled"), []);
+      assert.deepEqual(await h.b.runs.amongWithStatus(["r3", "r3"], "running"), ["r3"], "an id given twice is one run");
+      assert.deepEqual(await h.b.runs.amongWithStatus([], "cancelled"), []);
+    }));
   });
 }
