@@ -36,6 +36,7 @@ export function defineTemplateStoreBehaviour(open: OpenStores): void {
         assert.deepEqual([t.version, t.builtin, t.creation_count, t.runs, t.successes, t.success_rate, t.mean_quality, t.mean_seconds], [1, true, 0, 0, 0, 1, null, null], t.agent_type);
         assert.deepEqual(definitionOf(t), BUILTIN_TEMPLATES.find((d) => d.agent_type === t.agent_type), "the definition round trips");
       }
+      assert.deepEqual((await template(b, "p", "coordination_specialist"))!.capabilities, ["coordination", "monitoring"]);
       assert.deepEqual(await a.templates.find("p", "research_specialist"), { version: 1, builtin: true });
       assert.deepEqual(await a.templates.find("anyone", "research_specialist"), { version: 1, builtin: true });
     }));
@@ -58,11 +59,14 @@ export function defineTemplateStoreBehaviour(open: OpenStores): void {
       assert.equal((await template(a, "p", "market_researcher"))!.description, "Finds market facts");
       const v2 = definition("market_researcher", { description: "v2", capabilities: ["research", "validation"], max_concurrent_tasks: 5, model: "openai:gpt-x" });
       assert.equal(await b.templates.save("p", v2, true), 2);
+      const t2 = (await template(a, "p", "market_researcher"))!;
+      assert.deepEqual([t2.version, t2.builtin, t2.description, t2.capabilities, t2.max_concurrent_tasks, t2.model], [2, false, "v2", ["research", "validation"], 5, "openai:gpt-x"]);
       assert.equal(await a.templates.save("p", definition("market_researcher", { description: "v3" }), true), 3);
       assert.equal(await a.templates.save("p", definition("new_type"), true), 1, "replace of a missing type creates version 1");
       const t = (await template(b, "p", "market_researcher"))!;
       assert.deepEqual([t.version, t.builtin, t.description, t.capabilities, t.max_concurrent_tasks, t.model], [3, false, "v3", ["research"], 3, undefined]);
       assert.deepEqual(definitionOf((await template(b, "p", "new_type"))!), definition("new_type"), "the definition round trips");
+      assert.equal((await template(b, "p", "new_type"))!.version, 1);
       assert.equal((await a.templates.all("p")).filter((x) => x.agent_type === "market_researcher").length, 1);
     }));
 
@@ -77,6 +81,7 @@ export function defineTemplateStoreBehaviour(open: OpenStores): void {
       assert.deepEqual(await b.templates.find("p", "mid_type"), { version: 1, builtin: false }, "q's replacements leave p's alone");
       assert.deepEqual(await b.templates.find("q", "mid_type"), { version: 2, builtin: false });
       assert.equal((await template(b, "q", "mid_type"))!.description, "q's v2");
+      assert.equal((await template(b, "p", "mid_type"))!.description, "Finds market facts");
       assert.equal(await b.templates.find("q", "zeta_type"), undefined);
       assert.equal(await b.templates.find("p", "no_such_type"), undefined);
     }));
@@ -101,7 +106,7 @@ export function defineTemplateStoreBehaviour(open: OpenStores): void {
       assert.deepEqual(await stats(a, "p", "market_researcher"), { runs: 6, successes: 2, success_rate: 0.3333, mean_quality: 0.4167, mean_seconds: 15.6667 });
     }));
 
-    test("outcomes count on the template the principal sees: its own, else the built-in; of a type it does not see, nowhere", () => withStores(open, async ({ a, b }) => {
+    test("outcomes and creations count on the template the principal sees: its own, else the built-in; of a type it does not see, nowhere", () => withStores(open, async ({ a, b }) => {
       await a.templates.ensureBuiltins(BUILTIN_TEMPLATES);
       await a.templates.save("p", definition("market_researcher"), false);
       await a.templates.save("q", definition("market_researcher"), false);
@@ -110,6 +115,8 @@ export function defineTemplateStoreBehaviour(open: OpenStores): void {
       for (const principal of ["p", "q", "r"]) {
         assert.deepEqual(await stats(b, principal, "research_specialist"), { runs: 1, successes: 0, success_rate: 0, mean_quality: 0.4, mean_seconds: 2 }, principal);
       }
+      assert.deepEqual((await b.templates.history("q", "research_specialist")).map((h) => h.agent_id), ["q-1"], "a built-in's history is the principal's own");
+      assert.deepEqual(await b.templates.history("p", "research_specialist"), []);
       await a.templates.recordOutcome(outcome({ principal: "q", agent_id: "q-2", quality: 0.2 }));
       await a.templates.recordOutcome(outcome({ principal: "q", agent_id: "q-2", attempt: 2, success: false, quality: 0.4 }));
       assert.deepEqual(await stats(b, "q", "market_researcher"), { runs: 2, successes: 1, success_rate: 0.5, mean_quality: 0.3, mean_seconds: 10 });
@@ -119,6 +126,10 @@ export function defineTemplateStoreBehaviour(open: OpenStores): void {
       assert.equal((await template(b, "p", "market_researcher"))!.runs, 0);
       assert.equal((await template(b, "q", "market_researcher"))!.runs, 2);
       assert.deepEqual((await b.templates.history("r", "market_researcher")).map((h) => h.agent_id), ["r-1"], "but in r's history");
+      await a.agents.record([standalone("r-agent", "r", "market_researcher")]);
+      assert.deepEqual([(await template(b, "p", "market_researcher"))!.creation_count, (await template(b, "q", "market_researcher"))!.creation_count], [0, 0], "nor does r's creation");
+      await b.templates.recordOutcome(outcome({ agent_id: "p-1" }));
+      assert.deepEqual([(await template(a, "p", "market_researcher"))!.runs, (await template(a, "q", "market_researcher"))!.runs], [1, 2], "p's outcome on p's own, not q's");
     }));
 
     test("history: the principal's own outcomes of the type, newest first, success a boolean, limited (20 by default)", () => withStores(open, async ({ a, b }) => {
