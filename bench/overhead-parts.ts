@@ -11,7 +11,7 @@
  *   nowork      the builtin branch work (BM25 ranking, statistics) answered from a cache of its first result
  *   all         all four off: what is left is LangGraph with this graph's state and nodes, and the run manager
  *
- *   npm run build && node --import tsx bench/overhead-parts.ts [ROUNDS=12]
+ *   npm run build && node --import tsx bench/overhead-parts.ts [ROUNDS=30]
  */
 import path from "node:path";
 import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
@@ -58,7 +58,7 @@ const variants: Record<string, Part[]> = {
   full: [], timeline: ["timeline"], outcomes: ["outcomes"], plainsaver: ["plainsaver"], nowork: ["nowork"],
   all: ["timeline", "outcomes", "plainsaver", "nowork"],
 };
-const rounds = Number(process.argv[2] ?? 12);
+const rounds = Number(process.argv[2] ?? 30);
 const batch = 20;
 const median = (xs: number[]) => summarize(xs).median;
 
@@ -92,7 +92,10 @@ try {
   const lines = [describeMachine(), `${rounds} rounds x ${batch} runs of each variant and of the bare graph, order rotated per round`];
   for (const name of names) {
     const s = summarize(ratios[name]!);
-    lines.push(`${name.padEnd(10)} ${num(median(ms[name]!))} ms: / bare ${num(s.median)}x (rounds ${num(s.min)}-${num(s.max)}x)`);
+    // Paired by round: what switching the part off saved against the full run of the same round.
+    const saved = summarize(ms.full!.map((full, r) => full - ms[name]![r]!));
+    const pair = name === "full" ? "" : `; saves ${num(saved.median)} ms against full in the same round (rounds ${num(saved.min)} to ${num(saved.max)})`;
+    lines.push(`${name.padEnd(10)} ${num(median(ms[name]!))} ms: / bare ${num(s.median)}x (rounds ${num(s.min)}-${num(s.max)}x)${pair}`);
   }
   lines.push(`${"bare".padEnd(10)} ${num(median(ms.bare!))} ms`);
   process.stdout.write(`${lines.join("\n")}\n`);
