@@ -10,6 +10,8 @@
  *   plainsaver  LangGraph's SqliteSaver.put instead of the versioned saver's (no per-version channel values)
  *   nowork      the builtin branch work (BM25 ranking, statistics) answered from a cache of its first result
  *   all         all four off: what is left is LangGraph with this graph's state and nodes, and the run manager
+ *   shaped bare the bare graph given the server's 21 channels and value sizes (bench/lib/shaped-bare-graph.ts):
+ *               what LangGraph's work on this state costs, without any of the server's code
  *
  *   npm run build && node --import tsx bench/overhead-parts.ts [ROUNDS=30]
  */
@@ -20,6 +22,7 @@ import type * as TemplateStoreModule from "../src/storage/template-store.js";
 import type * as TimelineStoreModule from "../src/storage/timeline-store.js";
 import type * as VersionedSaverModule from "../src/storage/versioned-saver.js";
 import { openBareGraph } from "./bare-graph.js";
+import { openShapedBareGraph } from "./lib/shaped-bare-graph.js";
 import { openConductor, parseStart, tempDir } from "./lib/conductor.js";
 import { describeMachine } from "./lib/machine.js";
 import { fiveBranchRequest } from "./lib/requests.js";
@@ -64,14 +67,16 @@ const median = (xs: number[]) => summarize(xs).median;
 
 const ours = await openConductor();
 const bare = openBareGraph(path.join(tempDir(), "bare"));
+const shaped = openShapedBareGraph(path.join(tempDir(), "shaped"));
 const args = parseStart(fiveBranchRequest("parallel"));
 let serial = 0;
 try {
   for (let i = 0; i < 20; i++) {
     await ours.run(args);
     await bare.run(`warm-${serial++}`);
+    await shaped.run(`warm-${serial++}`);
   }
-  const names = Object.keys(variants);
+  const names = [...Object.keys(variants), "shaped bare"];
   const ms: Record<string, number[]> = { bare: [] };
   const ratios: Record<string, number[]> = {};
   for (let r = 0; r < rounds; r++) {
@@ -81,9 +86,9 @@ try {
     for (let j = 0; j < names.length; j++) {
       const name = names[(j + r) % names.length]!;
       off.clear();
-      for (const part of variants[name]!) off.add(part);
+      for (const part of variants[name] ?? []) off.add(part);
       const t: number[] = [];
-      for (let i = 0; i < batch; i++) t.push((await ours.run(args)).ms);
+      for (let i = 0; i < batch; i++) t.push(name === "shaped bare" ? await shaped.run(`shaped-${serial++}`) : (await ours.run(args)).ms);
       (ms[name] ??= []).push(median(t));
       (ratios[name] ??= []).push(median(t) / median(b));
     }
@@ -94,12 +99,13 @@ try {
     const s = summarize(ratios[name]!);
     // Paired by round: what switching the part off saved against the full run of the same round.
     const saved = summarize(ms.full!.map((full, r) => full - ms[name]![r]!));
-    const pair = name === "full" ? "" : `; saves ${num(saved.median)} ms against full in the same round (rounds ${num(saved.min)} to ${num(saved.max)})`;
-    lines.push(`${name.padEnd(10)} ${num(median(ms[name]!))} ms: / bare ${num(s.median)}x (rounds ${num(s.min)}-${num(s.max)}x)${pair}`);
+    const pair = name === "full" || name === "shaped bare" ? "" : `; saves ${num(saved.median)} ms against full in the same round (rounds ${num(saved.min)} to ${num(saved.max)})`;
+    lines.push(`${name.padEnd(11)} ${num(median(ms[name]!))} ms: / bare ${num(s.median)}x (rounds ${num(s.min)}-${num(s.max)}x)${pair}`);
   }
-  lines.push(`${"bare".padEnd(10)} ${num(median(ms.bare!))} ms`);
+  lines.push(`${"bare".padEnd(11)} ${num(median(ms.bare!))} ms`);
   process.stdout.write(`${lines.join("\n")}\n`);
 } finally {
   await ours.close();
   bare.close();
+  shaped.close();
 }
