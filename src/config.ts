@@ -2,7 +2,6 @@
  * Server settings: command-line flags over environment variables over defaults, resolved in one function.
  */
 import { parseArgs } from "node:util";
-import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { isPostgresUrl } from "./storage/storage.js";

@@ -4,7 +4,7 @@
  * branch (research and analysis together), so it sums to 1. Findings are ranked by branch weight x
  * finding score; the best distinct ones are primary, the rest supporting evidence.
  */
-import type { BranchFindings, ColumnStatistics } from "../domain/finding.js";
+import type { BranchFindings } from "../domain/finding.js";
 import type { MergedFinding, MergeResult, TypeMerge } from "../domain/merge-result.js";
 import type { BranchResult } from "../domain/branch-result.js";
 

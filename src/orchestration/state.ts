@@ -6,10 +6,9 @@
 import { Annotation } from "@langchain/langgraph";
 import type { AgentRef, RunExecutor } from "../agents/executors/types.js";
 import type { RunBudget } from "../agents/models/budget.js";
-import type { CallUsage } from "../domain/usage.js";
 import type { Task } from "../domain/task.js";
 import type { MergeResult } from "../domain/merge-result.js";
-import type { BranchNodeName, BranchPerformance, BranchResult } from "../domain/branch-result.js";
+import type { BranchNodeName, BranchResult } from "../domain/branch-result.js";
 
 
 /** A branch as the coordinator schedules it (one per task). */
@@ -73,7 +72,6 @@ export type QualityRoute = "quality_approved" | "needs_revision" | "critical_fai
 const last = <T>(fallback: () => T) => Annotation<T>({ reducer: (_old, next) => next, default: fallback });
 const mergeById = <T>() =>
   Annotation<Record<string, T>>({ reducer: (old, next) => ({ ...old, ...next }), default: () => ({}) });
-const append = <T>() => Annotation<T[]>({ reducer: (old, next) => old.concat(next), default: () => [] });
 
 export const WorkflowState = Annotation.Root({
   /** Run id; also the LangGraph thread id. */

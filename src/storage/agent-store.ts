@@ -2,7 +2,6 @@
  * Generated agents: their specification, the run they work for (if any), and whether they are active.
  * An agent id is deterministic for run agents, so re-generating after a replay finds the same row.
  */
-import type { AgentSpecification } from "../domain/agent-specification.js";
 import type { Db } from "./database.js";
 import type { AgentStorage, NewAgent } from "./storage.js";
 import { toAgentRecord, type RawAgent } from "./rows.js";

@@ -4,7 +4,6 @@
  * grows by a few hundred bytes per branch rather than by its findings. Writes are idempotent by key, so a
  * branch re-executed after a crash overwrites its own row.
  */
-import type { ColumnStatistics, Finding, TextStatistics } from "../domain/finding.js";
 import type { Db } from "./database.js";
 import type { BranchResultStorage } from "./storage.js";
 import type { BranchFindings } from "../domain/finding.js";

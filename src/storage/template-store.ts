@@ -2,7 +2,7 @@
  * Agent templates and what they learned (built-ins, owner '', seen by every principal; registered ones by their owner): definitions (versioned; built-ins upserted at start), and one
  * outcome row per agent run (keyed by run, branch and attempt, so a replayed branch is counted once).
  */
-import type { AgentTemplate, Resources, TemplateDefinition } from "../domain/agent-specification.js";
+import type { AgentTemplate } from "../domain/agent-specification.js";
 import type { Db } from "./database.js";
 import type { TemplateStorage } from "./storage.js";
 import { toHistoryEntry, toTemplate, type RawTemplate } from "./rows.js";

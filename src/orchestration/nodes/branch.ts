@@ -18,7 +18,7 @@ export class BranchTimeoutError extends Error {
 
 export function branchNode(name: BranchNodeName, deps: GraphDeps) {
   return defineNode<BranchAssignment>(name, deps, async (assignment, { config }) => {
-    const { branch, task, run_id } = assignment;
+    const { run_id } = assignment;
     // Wait for a place in the run's window first: the branch's time and timeout start when it starts working.
     const leave = await deps.windows.enter(run_id, assignment.window, config.signal, assignment.position);
     try {
