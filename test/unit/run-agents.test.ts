@@ -7,17 +7,13 @@ import { ResourcePool } from "../../src/agents/resource-pool.js";
 import { AgentAllocations } from "../../src/agents/agent-allocations.js";
 import { AgentFactory } from "../../src/agents/factory.js";
 import { createRunAgents } from "../../src/agents/run-agents.js";
-import { TemplateDefinitionSchema } from "../../src/domain/agent-specification.js";
 import { UserError } from "../../src/errors.js";
 import type { Task } from "../../src/domain/task.js";
 import type { Logger } from "../../src/log.js";
 import { options } from "../helpers/state-factories.js";
+import { LIGHT } from "../helpers/agent-factory.js";
 
 const silent: Logger = { debug() {}, info() {}, warning() {}, error() {} };
-const LIGHT = TemplateDefinitionSchema.parse({
-  agent_type: "light_researcher", description: "A template", instructions: "Do the work.", capabilities: ["research"],
-  resource_requirements: { cpu: 0.125, memory_mb: 64 },
-});
 const task = (id: string, overrides: Partial<Task> = {}): Task => ({ id, type: "research", description: "Find the market size", priority: "normal", depends_on: [], inputs: [], ...overrides });
 
 async function setup() {
