@@ -11,7 +11,7 @@ import Database from "better-sqlite3";
 import { Annotation, END, START, Send, StateGraph } from "@langchain/langgraph";
 import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
 
-const BRANCH_NODES = [
+export const BRANCH_NODES = [
   "research_branch_alpha", "research_branch_beta", "research_branch_gamma",
   "analysis_branch_primary", "analysis_branch_secondary",
 ] as const;
@@ -75,20 +75,32 @@ export interface OpenBareGraph {
 
 /** The bare graph on `dir/bare.db` (journal_mode WAL, synchronous NORMAL, wal_autocheckpoint 10000: as the server opens its file). */
 export function openBareGraph(dir: string, branches = 5): OpenBareGraph {
-  const file = path.join(dir, "bare.db");
-  fs.mkdirSync(dir, { recursive: true });
+  return openCheckpointed(path.join(dir, "bare.db"), (saver) => buildBareGraph(saver, branches), {}, `merged ${branches} branches`);
+}
+
+/**
+ * A graph compiled by `build` with a SqliteSaver on `file`, opened with the server's pragmas; each run invokes
+ * it with `input` on a new thread and checks that it ended with `report`.
+ */
+export function openCheckpointed(
+  file: string,
+  build: (saver: SqliteSaver) => { invoke(input: unknown, config: { configurable: { thread_id: string } }): Promise<{ report: string }> },
+  input: unknown,
+  report: string,
+): OpenBareGraph {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
   db.pragma("wal_autocheckpoint = 10000"); // as src/storage/database.ts opens the server's file
-  const graph = buildBareGraph(new SqliteSaver(db), branches);
+  const graph = build(new SqliteSaver(db));
   return {
     db,
     async run(threadId) {
       const t0 = performance.now();
-      const out = await graph.invoke({}, { configurable: { thread_id: threadId } });
+      const out = await graph.invoke(input, { configurable: { thread_id: threadId } });
       const ms = performance.now() - t0;
-      if (out.report !== `merged ${branches} branches`) throw new Error(`bare graph run ended with report "${out.report}"`);
+      if (out.report !== report) throw new Error(`graph run on ${path.basename(file)} ended with report "${out.report}"`);
       return ms;
     },
     close: () => db.close(),

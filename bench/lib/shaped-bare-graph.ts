@@ -5,17 +5,10 @@
  * merge result 5.8 KB, the final result 3.9 KB; measured with JSON.stringify of a run's writes). What it costs
  * over the bare graph is what LangGraph's work on this state costs, with no storage or work of the server's own.
  */
-import fs from "node:fs";
 import path from "node:path";
-import Database from "better-sqlite3";
 import { Annotation, END, START, Send, StateGraph } from "@langchain/langgraph";
-import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
-import type { OpenBareGraph } from "../bare-graph.js";
-
-const BRANCH_NODES = [
-  "research_branch_alpha", "research_branch_beta", "research_branch_gamma",
-  "analysis_branch_primary", "analysis_branch_secondary",
-] as const;
+import type { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
+import { BRANCH_NODES, openCheckpointed, type OpenBareGraph } from "../bare-graph.js";
 
 const text = (chars: number) => "x".repeat(chars);
 const last = <T>(initial: () => T) => Annotation<T>({ reducer: (_old, next) => next, default: initial });
@@ -34,8 +27,10 @@ type Shaped = typeof ShapedState.State;
 
 function buildShapedGraph(checkpointer: SqliteSaver) {
   const tasks = Array.from({ length: 5 }, (_, i) => ({ id: `t${i + 1}`, description: text(180) }));
-  const branch = (assignment: Shaped) => branchResult(assignment as unknown as { id: string });
-  const branchResult = (assignment: { id: string }) => ({ completed_branches: { [assignment.id]: { id: assignment.id, result: text(330) } } });
+  const branch = (assignment: Shaped) => {
+    const { id } = assignment as unknown as { id: string }; // a Send's payload, not the state
+    return { completed_branches: { [id]: { id, result: text(330) } } };
+  };
   const graph = new StateGraph(ShapedState)
     .addNode("task_analyzer", () => ({ workflow_mode: "parallel", wave_size: 5, active_branches: Object.fromEntries(tasks.map((t) => [t.id, { t, agent: text(700) }])) }))
     .addNode("parallel_coordinator", (s: Shaped) => ({ dispatched: 5, active_branches: { ...s.active_branches }, sync_status: { status: text(100) } }))
@@ -61,22 +56,6 @@ function buildShapedGraph(checkpointer: SqliteSaver) {
 
 /** The shaped bare graph on `dir/shaped.db`, with the server's pragmas (as openBareGraph). */
 export function openShapedBareGraph(dir: string): OpenBareGraph {
-  fs.mkdirSync(dir, { recursive: true });
-  const db = new Database(path.join(dir, "shaped.db"));
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = NORMAL");
-  db.pragma("wal_autocheckpoint = 10000");
-  const graph = buildShapedGraph(new SqliteSaver(db));
   const input = { task_queue: [{ tasks: text(1000) }], objective: text(80), options: { options: text(130) } };
-  return {
-    db,
-    async run(threadId) {
-      const t0 = performance.now();
-      const out = await graph.invoke(input, { configurable: { thread_id: threadId } });
-      const ms = performance.now() - t0;
-      if (out.report !== "merged 5 branches") throw new Error(`shaped bare graph run ended with report "${out.report}"`);
-      return ms;
-    },
-    close: () => db.close(),
-  };
+  return openCheckpointed(path.join(dir, "shaped.db"), buildShapedGraph, input, "merged 5 branches");
 }
