@@ -3,7 +3,7 @@
  * built once; and, per connected client, an MCP server with the tools and resources acting for its principal
  * (session-server.ts). `server.ts` connects one to stdio, or serves one per HTTP session.
  */
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { McpServer } from "@modelcontextprotocol/server";
 import type { Settings } from "./config.js";
 import type { ServerLogger } from "./log.js";
 import { createBuiltinExecutor } from "./agents/executors/builtin.js";

@@ -8,6 +8,7 @@ import { createConductor, VERSION, type Conductor } from "./create-server.js";
 import { loadTokens } from "./http/auth-tokens.js";
 import { createStderrLogger, type Logger } from "./log.js";
 import { LOCAL_PRINCIPAL } from "./sessions/client-sessions.js";
+import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import { StdioTransport } from "./stdio/stdio-transport.js";
 
 async function main(): Promise<void> {
@@ -46,8 +47,13 @@ async function main(): Promise<void> {
       db: redactDb(settings.dbPath), allowedDirs: settings.allowedDirs, principals: tokens ? [...tokens.principals] : [LOCAL_PRINCIPAL],
     });
   } else {
-    await conductor.connectClient(LOCAL_PRINCIPAL).connect(stdioTransport(settings, log));
-    stopTransport = async () => undefined;
+    // Both revisions on one connection: the client's opening (initialize for 2025-11-25, a request with the
+    // 2026-07-28 _meta envelope otherwise) decides, and the connection is served by one session server.
+    const stdio = serveStdio(() => conductor.connectClient(LOCAL_PRINCIPAL), {
+      transport: stdioTransport(settings, log),
+      onerror: (error) => log.warning(`stdio: ${error.message}`),
+    });
+    stopTransport = () => stdio.close();
     log.info(`conductor-mcp ${VERSION} serving on stdio`, { db: redactDb(settings.dbPath), allowedDirs: settings.allowedDirs, model: settings.models?.model ?? null });
   }
   conductor.context.manager.startBackground();

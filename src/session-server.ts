@@ -2,7 +2,7 @@
  * One MCP server per connected client: the tools, resources, prompt, subscriptions and logging, acting for
  * the client's principal over the shared run manager and stores. Closing it (or its transport) ends the session.
  */
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { McpServer } from "@modelcontextprotocol/server";
 import { VERSION } from "./version.js";
 import { attachMcpLogging } from "./mcp-logging.js";
 import { registerPlanWorkflowPrompt } from "./prompts/plan-workflow.js";
@@ -12,6 +12,7 @@ import { registerRunView } from "./resources/run-view.js";
 import { enableSubscriptions } from "./resources/subscriptions.js";
 import type { ServerContext } from "./server-context.js";
 import { createStderrLogger } from "./log.js";
+import { speaksLegacy } from "./sessions/protocol-era.js";
 import { ErrorBoundary, guardServer } from "./tools/error-boundary.js";
 import { registerTools } from "./tools/index.js";
 
@@ -33,7 +34,8 @@ export function createSessionServer(shared: ServerContext, principal: string, li
   registerTools(guarded, {
     principal, manager, queries, factory, allocations,
     allowedModels: shared.settings.models?.allowed ?? [],
-    clientSamples: () => server.server.getClientCapabilities()?.sampling !== undefined,
+    // A 2026-07-28 client has no sampling: its runs' executor `auto` picks model, builtin or delegate.
+    clientSamples: () => speaksLegacy(server) && server.server.getClientCapabilities()?.sampling !== undefined,
     followRun: (runId) => shared.sessions.bind(runId, session),
   });
   registerRunResources(guarded, { principal, queries });

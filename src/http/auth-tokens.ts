@@ -4,9 +4,7 @@
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import fs from "node:fs";
-import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
-import type { OAuthTokenVerifier } from "@modelcontextprotocol/sdk/server/auth/provider.js";
-import { InvalidTokenError } from "@modelcontextprotocol/sdk/server/auth/errors.js";
+import { OAuthError, OAuthErrorCode, type AuthInfo, type OAuthTokenVerifier } from "@modelcontextprotocol/server";
 import { SettingsError } from "../config.js";
 
 /** Principal names as they appear in logs and the database: no spaces or control characters. */
@@ -62,7 +60,7 @@ export function tokenVerifier(tokens: TokenTable): OAuthTokenVerifier {
   return {
     async verifyAccessToken(token: string): Promise<AuthInfo> {
       const principal = tokens.principalOf(token);
-      if (!principal) throw new InvalidTokenError("unknown bearer token");
+      if (!principal) throw new OAuthError(OAuthErrorCode.InvalidToken, "unknown bearer token");
       return { token, clientId: principal, scopes: [], expiresAt: NEVER };
     },
   };

@@ -6,10 +6,9 @@ import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express, { type ErrorRequestHandler, type NextFunction, type Request, type RequestHandler, type Response } from "express";
-import { hostHeaderValidation, localhostHostValidation } from "@modelcontextprotocol/sdk/server/middleware/hostHeaderValidation.js";
-import { requireBearerAuth } from "@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
+import { isInitializeRequest } from "@modelcontextprotocol/server";
+import { NodeStreamableHTTPServerTransport } from "@modelcontextprotocol/node";
+import { hostHeaderValidation, localhostHostValidation, requireBearerAuth } from "@modelcontextprotocol/express";
 import { isLoopback, requestLimit, type Settings } from "../config.js";
 import type { Conductor } from "../create-server.js";
 import type { Logger } from "../log.js";
@@ -24,7 +23,7 @@ export interface HttpServing {
 }
 
 interface HttpSession {
-  transport: StreamableHTTPServerTransport;
+  transport: NodeStreamableHTTPServerTransport;
   principal: string;
   /** Set while the client's GET event stream is open: the server's own requests and notifications travel on it. */
   listening: boolean;
@@ -73,7 +72,7 @@ export async function serveHttp(conductor: Conductor, settings: Settings, tokens
       return jsonRpcError(res, 400, "no Mcp-Session-Id header: send an initialize request first");
     }
     const principal = principalOf(req);
-    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+    const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (newId) => {
         sessions.set(newId, session);

@@ -2,7 +2,7 @@
  * The run resources: the list of runs, and per run its state, its timeline and its graph.
  * The per-run URIs are resource templates that list and complete run ids.
  */
-import { ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { ResourceTemplate } from "@modelcontextprotocol/server";
 import type { RunQueries } from "../runs/run-queries.js";
 import type { GuardedServer } from "../tools/error-boundary.js";
 import { boundedJson, type Shrink } from "./bounded-json.js";

@@ -1,11 +1,5 @@
-/**
- * Resource subscriptions: a client that subscribes to a run's URI (or its timeline or graph, the runs
- * list, or the active agents) gets `notifications/resources/updated` whenever that changes; a new run
- * sends `notifications/resources/list_changed`. Changes within one tick are coalesced into one notification
- * per URI.
- */
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { ErrorCode, McpError, SubscribeRequestSchema, UnsubscribeRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import { ProtocolError, ProtocolErrorCode } from "@modelcontextprotocol/server";
+import type { McpServer } from "@modelcontextprotocol/server";
 import type { RunManager } from "../runs/run-manager.js";
 import type { RunQueries } from "../runs/run-queries.js";
 import { isCallerError, type ErrorBoundary } from "../tools/error-boundary.js";
@@ -30,7 +24,7 @@ export function enableSubscriptions(server: McpServer, deps: SubscriptionDeps): 
   let flushing = false;
 
   server.server.registerCapabilities({ resources: { subscribe: true, listChanged: true } });
-  server.server.setRequestHandler(SubscribeRequestSchema, async (request) => {
+  server.server.setRequestHandler('resources/subscribe', async (request) => {
     const run = RUN_URI.exec(request.params.uri);
     let runId: string | undefined;
     try {
@@ -38,7 +32,7 @@ export function enableSubscriptions(server: McpServer, deps: SubscriptionDeps): 
       if (runId !== undefined) await queries.requireRun(runId, principal);
     } catch (error) {
       // An unknown run is the client's mistake; anything else goes through the error boundary.
-      if (isCallerError(error)) throw new McpError(ErrorCode.InvalidParams, (error as Error).message);
+      if (isCallerError(error)) throw new ProtocolError(ProtocolErrorCode.InvalidParams, (error as Error).message);
       throw new Error(boundary.internal("resources/subscribe", error));
     }
     if (!subscribed.has(request.params.uri)) {
@@ -47,7 +41,7 @@ export function enableSubscriptions(server: McpServer, deps: SubscriptionDeps): 
     }
     return {};
   });
-  server.server.setRequestHandler(UnsubscribeRequestSchema, async (request) => {
+  server.server.setRequestHandler('resources/unsubscribe', async (request) => {
     if (subscribed.delete(request.params.uri)) unwatch(request.params.uri);
     return {};
   });

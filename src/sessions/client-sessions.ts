@@ -3,7 +3,8 @@
  * A run's model work (sampling) and its questions to the user (elicitation) go to the client that started or
  * last resumed it, or, once that one is gone, to another connected client of the same principal.
  */
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { McpServer } from "@modelcontextprotocol/server";
+import { acceptsServerRequests } from "./protocol-era.js";
 
 /** The one principal of a stdio server, and of an HTTP server without tokens. */
 export const LOCAL_PRINCIPAL = "local";
@@ -75,8 +76,7 @@ export class ClientSessions {
   }
 
   private usable(session: ClientSession): boolean {
-    return this.open.has(session) && session.server.isConnected() && session.server.server.getClientCapabilities() !== undefined &&
-      (session.listening?.() ?? true);
+    return this.open.has(session) && acceptsServerRequests(session.server) && (session.listening?.() ?? true);
   }
 
   all(): Iterable<ClientSession> {

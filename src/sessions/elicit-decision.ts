@@ -3,7 +3,7 @@
  * the client's session, where the client declared the elicitation capability. Returns null when it cannot ask or
  * the user declines. The run manager only sees the result (RunManagerDeps.askUser).
  */
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { McpServer } from "@modelcontextprotocol/server";
 import type { HumanDecision } from "../orchestration/quality.js";
 import type { PendingInterrupt } from "../runs/run-status.js";
 

@@ -4,8 +4,8 @@
  * serving. The SDK's StdioServerTransport closes the connection instead, and the server then exits silently.
  */
 import process from "node:process";
-import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import { JSONRPCMessageSchema, type JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import { JSONRPCMessageSchema } from "@modelcontextprotocol/core";
+import type { Transport, JSONRPCMessage } from "@modelcontextprotocol/server";
 import { LineReader, requestIdOf, type ReadItem } from "./line-reader.js";
 
 export interface OversizeMessage {

@@ -46,7 +46,7 @@ export function registerApproveInterrupt(server: GuardedServer, deps: ApproveInt
       "feedback; reject ends the run as cancelled. interrupt_id may be left out when exactly one interrupt is pending. Returns the " +
       "run's status after at most wait_seconds: it may be paused again at the next point, or completed with its report.",
     inputSchema: ApproveInterruptInput,
-    outputSchema: RunStatusShape,
+    outputSchema: z.object(RunStatusShape),
     _meta: RUN_VIEW_TOOL_META,
     annotations: annotationsFor("update"),
   }, async (args, extra) => {

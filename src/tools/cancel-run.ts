@@ -27,7 +27,7 @@ export function registerCancelRun(server: GuardedServer, deps: CancelRunDeps): v
     description: "Stop a run that is running or paused: it ends as cancelled, branches in flight are aborted, its agents' resources are " +
       "released, and its timeline is kept. Cancelling a finished run is an error.",
     inputSchema: CancelRunInput,
-    outputSchema: RunStatusShape,
+    outputSchema: z.object(RunStatusShape),
     annotations: annotationsFor("destructive"),
   }, async ({ run_id, reason }) => {
     await deps.manager.cancel(run_id, reason ?? "cancelled with cancel_run", deps.principal);

@@ -9,8 +9,8 @@
  * Arguments that fail a tool's or prompt's schema never reach a handler: the SDK answers them as before.
  */
 import { randomBytes } from "node:crypto";
-import { ResourceTemplate, type McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { McpError, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { ResourceTemplate, ProtocolError } from "@modelcontextprotocol/server";
+import type { McpServer, CallToolResult } from "@modelcontextprotocol/server";
 import { ConductorError } from "../errors.js";
 import type { Logger } from "../log.js";
 
@@ -21,7 +21,7 @@ type Handler = (...args: never[]) => unknown;
 
 /** Whether the client may see the error's message: it says what was wrong and what to do. */
 export function isCallerError(error: unknown): boolean {
-  return error instanceof ConductorError || error instanceof McpError;
+  return error instanceof ConductorError || error instanceof ProtocolError;
 }
 
 export class ErrorBoundary {

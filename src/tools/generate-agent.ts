@@ -56,7 +56,7 @@ export function registerGenerateAgent(server: GuardedServer, deps: GenerateAgent
       "(default) the agent is created and holds its resources until retire_agent or an idle timeout; pin it to a task of " +
       "start_workflow with agent_id. Fails when no template covers the capabilities or the pool has no room.",
     inputSchema: GenerateAgentInput,
-    outputSchema: GenerateAgentOutput,
+    outputSchema: z.object(GenerateAgentOutput),
     annotations: annotationsFor("create"),
   }, async ({ task_requirements, context, instantiate }) => {
     const generated = factory.specify(task_requirements, context ?? {}, await factory.listTemplates(principal));

@@ -40,7 +40,7 @@ export function registerGetTimeline(server: GuardedServer, deps: GetTimelineDeps
       "branch_dispatched/completed/failed/retried, interrupted, resumed, revision_requested, run_completed/failed/cancelled, run_recovered. " +
       "Pages by seq: pass next_since as since to continue. Filter with event.",
     inputSchema: GetTimelineInput,
-    outputSchema: GetTimelineOutput,
+    outputSchema: z.object(GetTimelineOutput),
     annotations: annotationsFor("read"),
   }, async (args) => {
     const since = args.since ?? 0;

@@ -37,7 +37,7 @@ export function registerRegisterAgentTemplate(server: GuardedServer, deps: Regis
       "persist across restarts; registering an existing agent_type needs replace: true and bumps its version. Built-in templates " +
       "cannot be replaced.",
     inputSchema: RegisterAgentTemplateInput,
-    outputSchema: RegisterAgentTemplateOutput,
+    outputSchema: z.object(RegisterAgentTemplateOutput),
     annotations: annotationsFor("create"),
   }, async ({ replace, ...definition }) => {
     const allowed = deps.allowedModels;

@@ -26,7 +26,7 @@ export function registerRetireAgent(server: GuardedServer, deps: RetireAgentDeps
     description: "Retire an agent made by generate_agent (or a run's agent) and release the resources it holds. Agents of a run are retired " +
       "automatically when the run ends, and generated agents after an idle timeout.",
     inputSchema: RetireAgentInput,
-    outputSchema: RetireAgentOutput,
+    outputSchema: z.object(RetireAgentOutput),
     annotations: annotationsFor("destructive"),
   }, async ({ agent_id }) => {
     await deps.factory.requireAgent(agent_id, deps.principal);

@@ -59,7 +59,7 @@ export function registerStartWorkflow(server: GuardedServer, deps: StartWorkflow
       "before the quality gate: answer with approve_interrupt. Pass approvals: [] to run straight through. Returns the run's status " +
       "(pending interrupts, progress, and the report once completed) after at most wait_seconds.",
     inputSchema: StartWorkflowInput,
-    outputSchema: RunStatusShape,
+    outputSchema: z.object(RunStatusShape),
     _meta: RUN_VIEW_TOOL_META,
     annotations: annotationsFor("create-idempotent"),
   }, async ({ wait_seconds, ...request }, extra) => {

@@ -3,7 +3,7 @@
  * (readOnlyHint, destructiveHint, idempotentHint, openWorldHint) follow from it. No tool reaches outside the
  * server's own runs, agents and templates, so none is open-world.
  */
-import type { ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
+import type { ToolAnnotations } from "@modelcontextprotocol/server";
 
 export const TOOL_KINDS = ["read", "create", "create-idempotent", "update", "destructive"] as const;
 /**

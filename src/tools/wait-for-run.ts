@@ -3,13 +3,12 @@
  * sends `notifications/progress` as branches settle (progress = branch attempts settled so far, which only
  * grows), so clients that reset their request timeout on progress do not time out on a long wait.
  */
-import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
-import type { ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
+import type { ServerContext } from "@modelcontextprotocol/server";
 import type { RunStatus } from "../domain/run-status.js";
 import type { RunManager } from "../runs/run-manager.js";
 import type { RunQueries } from "../runs/run-queries.js";
 
-export type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+export type ToolExtra = ServerContext;
 
 /** What waiting for a run calls. */
 export interface RunWaitDeps {
@@ -21,16 +20,16 @@ export interface RunWaitDeps {
 export async function waitForRun(deps: RunWaitDeps, runId: string, seconds: number, extra: ToolExtra): Promise<RunStatus> {
   // A client that cancels the waiting call (notifications/cancelled) cancels the run it waits for.
   const onCancel = () => void deps.manager.cancel(runId, "the waiting request was cancelled by the client", deps.principal).catch(() => undefined);
-  extra.signal.addEventListener("abort", onCancel, { once: true });
+  extra.mcpReq.signal.addEventListener("abort", onCancel, { once: true });
   try {
     return await waitAndReport(deps, runId, seconds, extra);
   } finally {
-    extra.signal.removeEventListener("abort", onCancel);
+    extra.mcpReq.signal.removeEventListener("abort", onCancel);
   }
 }
 
 async function waitAndReport({ manager, queries, principal }: RunWaitDeps, runId: string, seconds: number, extra: ToolExtra): Promise<RunStatus> {
-  const token = extra._meta?.progressToken;
+  const token = extra.mcpReq._meta?.progressToken;
   if (token === undefined) {
     await manager.waitForSettle(runId, seconds);
     return queries.status(runId, principal);
@@ -44,7 +43,7 @@ async function waitAndReport({ manager, queries, principal }: RunWaitDeps, runId
     sent = settled;
     const status = await queries.status(runId, principal);
     const total = Math.max(status.progress.branches_total, settled);
-    await extra.sendNotification({
+    await extra.mcpReq.notify({
       method: "notifications/progress",
       params: { progressToken: token, progress: settled, total, message: `${status.progress.branches_completed} of ${status.progress.branches_total} branches completed, ${status.progress.branches_failed} failed (${status.status})` },
     }).catch(() => undefined);

@@ -5,7 +5,7 @@
  * orchestrator://runs/{run_id} when the timeline moved. Decisions go to approve_interrupt.
  */
 import { App, applyDocumentTheme, applyHostFonts, applyHostStyleVariables, type McpUiHostContext } from "@modelcontextprotocol/ext-apps";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import { isRunStatus, newer, TERMINAL, TimelineTracker, type PendingInterrupt, type RunResource, type TimelineEvent } from "./model.js";
 import { render, type Decision, type ViewState } from "./view.js";
 

@@ -30,7 +30,7 @@ const host: TestHost = {
   async showToolCall(name: string, args: Record<string, unknown>): Promise<CallToolResult> {
     const tool = (await window.mcpListTools()).find((t) => t.name === name);
     if (!tool) throw new Error(`no tool ${name}`);
-    const uri = getToolUiResourceUri(tool);
+    const uri = getToolUiResourceUri({ _meta: tool._meta });
     if (!uri) throw new Error(`${name} links no UI resource`);
     const resource = (await window.mcpReadResource({ uri })).contents[0];
     if (!resource || !("text" in resource) || resource.mimeType !== RESOURCE_MIME_TYPE) throw new Error(`${uri} is not an MCP App resource`);

@@ -67,7 +67,8 @@ describe("run view in Chromium", () => {
     assert.match(read.text, /^<!doctype html>/i);
     assert.doesNotMatch(read.text, /<(script|link|img)\b[^>]*\b(src|href)=/i, "no external scripts, styles or images");
     const bytes = Buffer.byteLength(read.text);
-    assert.ok(bytes < 400_000, `the view is ${bytes} bytes`);
+    // ext-apps 2.x's App is built on the SDK v2 Client (about 160 kB of the 443 kB at ext-apps 2.0.4; 1.7 was under 400 kB).
+    assert.ok(bytes < 500_000, `the view is ${bytes} bytes`);
     t.diagnostic(`run view size: ${bytes} bytes`);
   });
 

@@ -4,7 +4,7 @@
  * its inputs as the user message. It honours maxTokens, the branch timeout and cancellation (the abort
  * signal cancels the request). A reply that cannot be read fails the branch with the reason.
  */
-import type { CreateMessageRequest, CreateMessageResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CreateMessageRequest, CreateMessageResult } from "@modelcontextprotocol/server";
 import type { OfflinePool } from "../offthread/worker-pool.js";
 import { MalformedAnswerError, parseModelAnswer, scoreAnswer, systemPrompt, userPrompt } from "./model-answer.js";
 import { promptSources } from "./prompt-sources.js";
