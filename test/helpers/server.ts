@@ -3,6 +3,12 @@
  * CONDUCTOR_TEST_TRANSPORT=http, over Streamable HTTP (the server listens on a free loopback port). The same
  * integration suite runs over both.
  *
+ * The client speaks MCP 2025-11-25 (the v1 SDK's Client, as 2025 hosts do) unless CONDUCTOR_TEST_PROTOCOL=2026-07-28:
+ * then it is the SDK v2 Client pinned to 2026-07-28 (stateless: no initialize, capabilities in every request's
+ * _meta). Either way connect() checks the revision the connection negotiated. Tests of features a 2026-07-28
+ * client does not have (sampling, requests pushed by the server, MCP logging, resources/subscribe) skip with
+ * `{ skip: only2025 }`.
+ *
  * The backend is SQLite (a new file per connect()) unless CONDUCTOR_TEST_BACKEND=postgres: then each
  * connect() without a dbPath gets a new database on CONDUCTOR_TEST_POSTGRES_URL's server (see postgres.ts)
  * and passes its URL as --db. Tests that open the SQLite file themselves skip with `{ skip: sqliteOnly }`.
@@ -12,11 +18,14 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { Client as ModernClient, ProtocolError, StreamableHTTPClientTransport as ModernHttpTransport, type ClientCapabilities } from "@modelcontextprotocol/client";
+import { StdioClientTransport as ModernStdioTransport } from "@modelcontextprotocol/client/stdio";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import type { CallToolResult, ClientCapabilities } from "@modelcontextprotocol/sdk/types.js";
+import type { RequestOptions } from "@modelcontextprotocol/sdk/shared/protocol.js";
+import { McpError, type CallToolRequest, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { freshDatabase, SKIP_POSTGRES } from "./postgres.js";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -24,6 +33,14 @@ export const SERVER = path.join(ROOT, "dist/server.js");
 export const FIXTURES = path.join(ROOT, "test/fixtures");
 export const TRANSPORT: "stdio" | "http" = process.env.CONDUCTOR_TEST_TRANSPORT === "http" ? "http" : "stdio";
 export const BACKEND: "sqlite" | "postgres" = process.env.CONDUCTOR_TEST_BACKEND === "postgres" ? "postgres" : "sqlite";
+export const MODERN = "2026-07-28";
+export const LEGACY = "2025-11-25";
+export const PROTOCOL: typeof MODERN | typeof LEGACY = process.env.CONDUCTOR_TEST_PROTOCOL === MODERN ? MODERN : LEGACY;
+
+/** For `{ skip: only2025 }`: tests of what only a 2025-11-25 client has (sampling, pushed elicitation, MCP logging, resources/subscribe). */
+export const only2025: string | false = PROTOCOL === MODERN
+  ? "2025-11-25 only: a 2026-07-28 client has no sampling, requests pushed by the server, MCP logging or resources/subscribe (CONDUCTOR_TEST_PROTOCOL=2026-07-28)"
+  : false;
 
 /** For `{ skip: sqliteOnly }`: tests that open the SQLite file directly, or run the server on a file path themselves. */
 export const sqliteOnly: string | false = BACKEND === "postgres"
@@ -62,10 +79,24 @@ export async function connect(opts: ConnectOptions = {}): Promise<Connected> {
   const dbPath = BACKEND === "postgres" ? await postgresDb(opts.dbPath) : opts.dbPath ?? path.join(tempDir(), "conductor.db");
   const args = [SERVER, "--db", dbPath, "--log-level", "debug", ...(opts.args ?? [])];
   const env = { ...(process.env as Record<string, string>), ...opts.env };
-  const client = new Client({ name: opts.clientName ?? "conductor-test", version: "0.0.0" }, opts.capabilities ? { capabilities: opts.capabilities } : {});
-  opts.prepare?.(client);
+  const info = { name: opts.clientName ?? "conductor-test", version: "0.0.0" };
   const server = TRANSPORT === "http" ? await spawnHttp(args, env) : spawnStdio(args, env);
-  await client.connect(server.transport);
+  let client: Client;
+  if (PROTOCOL === MODERN) {
+    if (opts.prepare) throw new Error("connect({ prepare }) sets 2025-11-25 request handlers; skip the test with { skip: only2025 }");
+    const modern = new ModernClient(info, { versionNegotiation: { mode: { pin: MODERN } }, ...(opts.capabilities ? { capabilities: opts.capabilities } : {}) });
+    await modern.connect(server.transport as never);
+    assertNegotiated(modern.getNegotiatedProtocolVersion());
+    // The v2 Client answers every call the suite makes (callTool, readResource, list*, getPrompt, complete, ping)
+    // with the same shapes; the suite is typed against one Client.
+    client = modern as unknown as Client;
+  } else {
+    client = new Client(info, opts.capabilities ? { capabilities: opts.capabilities } : {});
+    opts.prepare?.(client);
+    const negotiated = watchNegotiation(server.transport);
+    await client.connect(server.transport);
+    assertNegotiated(negotiated());
+  }
   const exited = server.exited ?? new Promise<void>((resolve) => { client.onclose = resolve; });
   return {
     client, dbPath, stderr: server.stderr, pid: server.pid, exited,
@@ -74,6 +105,26 @@ export async function connect(opts: ConnectOptions = {}): Promise<Connected> {
       await server.stop();
     },
   };
+}
+
+function assertNegotiated(version: string | undefined): void {
+  if (version !== PROTOCOL) throw new Error(`the connection negotiated MCP ${version ?? "nothing"}, expected ${PROTOCOL}`);
+}
+
+/** The protocol version of the server's initialize result, seen on `transport` (the v1 Client keeps it to itself). */
+function watchNegotiation(transport: Transport): () => string | undefined {
+  let version: string | undefined;
+  const start = transport.start.bind(transport);
+  transport.start = async () => {
+    const deliver = transport.onmessage;
+    transport.onmessage = (message, extra) => {
+      const result = "result" in message ? (message.result as { protocolVersion?: unknown }) : undefined;
+      if (version === undefined && typeof result?.protocolVersion === "string") version = result.protocolVersion;
+      deliver?.(message, extra);
+    };
+    return start();
+  };
+  return () => version;
 }
 
 /** SQLite file paths a test named, each with the Postgres database that stands in for it. */
@@ -106,7 +157,8 @@ interface Spawned {
 }
 
 function spawnStdio(args: string[], env: Record<string, string>): Spawned {
-  const transport = new StdioClientTransport({ command: process.execPath, args, env, stderr: "pipe" });
+  const params = { command: process.execPath, args, env, stderr: "pipe" as const };
+  const transport = PROTOCOL === MODERN ? new ModernStdioTransport(params) : new StdioClientTransport(params);
   let err = "";
   transport.stderr?.on("data", (d: Buffer) => { err += d.toString(); });
   return {
@@ -130,7 +182,8 @@ async function spawnHttp(args: string[], env: Record<string, string>): Promise<S
     void exited.then(() => reject(new Error(`the server exited before listening:\n${err}`)));
   });
   const token = env.CONDUCTOR_TEST_TOKEN;
-  const transport = new StreamableHTTPClientTransport(new URL(url), token ? { requestInit: { headers: { Authorization: `Bearer ${token}` } } } : {});
+  const options = token ? { requestInit: { headers: { Authorization: `Bearer ${token}` } } } : {};
+  const transport = PROTOCOL === MODERN ? new ModernHttpTransport(new URL(url), options) : new StreamableHTTPClientTransport(new URL(url), options);
   return {
     transport, pid: child.pid!, stderr: () => err, exited,
     async stop() {
@@ -157,4 +210,21 @@ export async function callError(client: Client, name: string, args: Record<strin
   const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
   if (!result.isError) throw new Error(`${name} should have answered an error, got ${JSON.stringify(result.structuredContent)}`);
   return result.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
+}
+
+/** A round trip that does no work: ping on 2025-11-25; 2026-07-28 has no ping, so server/discover. */
+export async function ping(client: Client): Promise<void> {
+  if (PROTOCOL === MODERN) await (client as unknown as ModernClient).discover();
+  else await client.ping();
+}
+
+/** callTool with request options (progress, signal, timeouts): the v1 Client takes a result schema before them, the v2 one does not. */
+export async function callToolWith(client: Client, params: CallToolRequest["params"], options: RequestOptions): Promise<CallToolResult> {
+  if (PROTOCOL === MODERN) return (client as unknown as ModernClient).callTool(params, options as never) as Promise<CallToolResult>;
+  return (await client.callTool(params, undefined, options)) as CallToolResult;
+}
+
+/** Whether a rejected request was a JSON-RPC error from the server (v1 McpError, v2 ProtocolError). */
+export function isJsonRpcError(error: unknown): boolean {
+  return error instanceof McpError || error instanceof ProtocolError;
 }

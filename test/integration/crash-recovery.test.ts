@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import Database from "better-sqlite3";
-import { call, sqliteOnly } from "../helpers/server.js";
+import { call, sqliteOnly, only2025 } from "../helpers/server.js";
 import { answer, connectSampling, whenAsked, type Script } from "../helpers/sampling-client.js";
 import { fiveTaskRequest, timeline, type Status, type TimelineEvent } from "../helpers/workflow.js";
 
@@ -33,7 +33,7 @@ async function finish(client: Parameters<typeof call>[0], runId: string): Promis
   return call<Status>(client, "start_workflow", fiveTaskRequest({ approvals: [], run_id: runId, wait_seconds: 60 }));
 }
 
-test("SIGKILL between supersteps: the run resumes on restart and finished branches are not run again", async () => {
+test("SIGKILL between supersteps: the run resumes on restart and finished branches are not run again", { skip: only2025 }, async () => {
   // Checkpoints: input, step 0, then one per superstep (analyzer, coordinator, branches): the 5th follows the first sync point's branches (t4, t1; a
   // sync point's ready branches are one superstep, worked through the run's window one at a time).
   const first = await connectSampling(respond, [], { env: { CONDUCTOR_FAILPOINT_KILL_AFTER_CHECKPOINTS: "5" } });
@@ -56,7 +56,7 @@ test("SIGKILL between supersteps: the run resumes on restart and finished branch
   }
 });
 
-test("SIGKILL before the run's first checkpoint: the next process starts it from its stored request", async () => {
+test("SIGKILL before the run's first checkpoint: the next process starts it from its stored request", { skip: only2025 }, async () => {
   const first = await connectSampling(respond, [], { env: { CONDUCTOR_FAILPOINT_KILL_AFTER_CHECKPOINTS: "0" } });
   // The process may die before it answers (the kill comes as the run's first checkpoint is written): wait for the exit.
   void call(first.client, "start_workflow", fiveTaskRequest({ approvals: [], mode: "sequential", run_id: "killed-at-start", wait_seconds: 0 })).catch(() => undefined);
@@ -78,7 +78,7 @@ test("SIGKILL before the run's first checkpoint: the next process starts it from
 });
 
 // sqliteOnly: polls the SQLite file (better-sqlite3) for the saved branch writes before the kill.
-test("SIGKILL while branches run: the finished ones are kept, the ones in flight run again", { skip: sqliteOnly }, async () => {
+test("SIGKILL while branches run: the finished ones are kept, the ones in flight run again", { skip: sqliteOnly || only2025 }, async () => {
   const { script, asked: allAsked } = whenAsked(5, (req) => (req.branch_id === "t1" || req.branch_id === "t2" ? respond(req) : "silent"));
   const first = await connectSampling(script);
   await call(first.client, "start_workflow", fiveTaskRequest({ approvals: [], mode: "parallel", run_id: "killed-running", wait_seconds: 0 }));
@@ -107,7 +107,7 @@ test("SIGKILL while branches run: the finished ones are kept, the ones in flight
 });
 
 // sqliteOnly: reads the run's row from the SQLite file (better-sqlite3) after the SIGTERM.
-test("SIGTERM: branches in flight are recorded as interrupted, and the next start resumes them", { skip: sqliteOnly }, async () => {
+test("SIGTERM: branches in flight are recorded as interrupted, and the next start resumes them", { skip: sqliteOnly || only2025 }, async () => {
   const { script, asked: allAsked } = whenAsked(5);
   const first = await connectSampling(script);
   await call(first.client, "start_workflow", fiveTaskRequest({ approvals: [], mode: "parallel", run_id: "terminated", wait_seconds: 0 }));

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import Database from "better-sqlite3";
 import { LoggingMessageNotificationSchema, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { call, callError, connect, sqliteOnly, type Connected } from "../helpers/server.js";
+import { call, callError, connect, sqliteOnly, type Connected, only2025 } from "../helpers/server.js";
 import type { Status } from "../helpers/workflow.js";
 
 const INTERNAL = /^internal error ([0-9a-f]{8})$/;
@@ -28,7 +28,7 @@ function loggedStack(stderr: string, id: string): string {
 }
 
 // sqliteOnly: corrupts a row of the SQLite file (better-sqlite3) under the running server.
-describe("error boundary", { skip: sqliteOnly }, () => {
+describe("error boundary", { skip: sqliteOnly || only2025 }, () => {
   let s: Connected;
   let runId: string;
   const logged: string[] = [];

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { call, callError, connect } from "../helpers/server.js";
+import { call, callError, connect, only2025 } from "../helpers/server.js";
 import { answer, connectSampling } from "../helpers/sampling-client.js";
 import { fiveTaskRequest, timeline, type Status } from "../helpers/workflow.js";
 
@@ -15,7 +15,7 @@ const SCRIPTED: Record<string, string> = {
   t4: answer([["Shipments grew every quarter from 410k to 700k units.", "shipments.csv"]]),
 };
 
-test("sampling: branches answered by the client's model; a malformed reply is failed and retried, a silent one times out", async () => {
+test("sampling: branches answered by the client's model; a malformed reply is failed and retried, a silent one times out", { skip: only2025 }, async () => {
   const s = await connectSampling(({ branch_id, attempt }) => {
     if (branch_id === null) return "# Scripted synthesis\n\nThe market reached 12 billion dollars (*market.md*).";
     if (branch_id === "t4" && attempt === 1) return '{"findings": [ {"text": "unterminated';
@@ -64,7 +64,7 @@ test("delegate: five work orders pending at once, answered in two batches", asyn
     assert.match(await callError(s.client, "approve_interrupt", { run_id: started.run_id, decision: "approve" }), /waits for branch work.*branch_results/);
     assert.match(await callError(s.client, "approve_interrupt", { run_id: started.run_id, decision: "approve", branch_results: [{ branch_id: "t1", findings: [] }] }), /branch "t1".*findings is empty.*stay paused/);
     assert.match(await callError(s.client, "approve_interrupt", { run_id: started.run_id, decision: "approve", branch_results: [{ branch_id: "t9", findings: ["x"] }] }), /branch "t9" is not waiting for work; waiting: /);
-    assert.match(await callError(s.client, "approve_interrupt", { run_id: started.run_id, decision: "approve", branch_results: [{ branch_id: "t1", findings: [{ txt: "typo" }] }] }), /Invalid arguments for tool approve_interrupt: .*branch_results\[0\]\.findings/);
+    assert.match(await callError(s.client, "approve_interrupt", { run_id: started.run_id, decision: "approve", branch_results: [{ branch_id: "t1", findings: [{ txt: "typo" }] }] }), /Invalid arguments for tool approve_interrupt: .*branch_results\.0\.findings/);
 
     const batch1 = await call<Status>(s.client, "approve_interrupt", { run_id: started.run_id, decision: "approve", branch_results: [
       { branch_id: "t1", findings: [{ text: "Delegated: accelerators use systolic arrays for inference.", source: "technical.md" }], confidence: 0.9 },

@@ -10,7 +10,7 @@ import path from "node:path";
 import { test } from "node:test";
 import fc from "fast-check";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { connect, tempDir } from "../helpers/server.js";
+import { connect, tempDir, ping } from "../helpers/server.js";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
 const MARKER = "SECRET-MARKER-7f3a9c";
@@ -98,7 +98,7 @@ test(`fuzz: ${RUNS} random calls per tool leave the server answering and nothing
         assert.ok(!text.includes(MARKER), `the secret file was read: ${name} ${JSON.stringify(args).slice(0, 300)}`);
       }), { numRuns: RUNS, seed: 42 });
     }
-    await s.client.ping();
+    await ping(s.client);
     const runs = JSON.parse(((await s.client.readResource({ uri: "orchestrator://runs" })).contents[0] as { text: string }).text) as { runs: Array<{ run_id: string }> };
     for (const r of runs.runs) {
       const state = (await s.client.readResource({ uri: `orchestrator://runs/${encodeURIComponent(r.run_id)}` })).contents[0] as { text: string };

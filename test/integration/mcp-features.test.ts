@@ -5,10 +5,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import {
-  CallToolResultSchema, ElicitRequestSchema, LoggingMessageNotificationSchema, ResourceListChangedNotificationSchema,
+  ElicitRequestSchema, LoggingMessageNotificationSchema, ResourceListChangedNotificationSchema,
   ResourceUpdatedNotificationSchema, type Progress,
 } from "@modelcontextprotocol/sdk/types.js";
-import { call, connect, type Connected } from "../helpers/server.js";
+import { call, callToolWith, connect, type Connected, only2025 } from "../helpers/server.js";
 import { fiveTaskRequest, timeline, type Status } from "../helpers/workflow.js";
 
 describe("MCP features", () => {
@@ -18,7 +18,7 @@ describe("MCP features", () => {
 
   test("start_workflow sends monotonic progress while it waits", async () => {
     const seen: Progress[] = [];
-    const result = await s.client.callTool({ name: "start_workflow", arguments: fiveTaskRequest({ approvals: [] }) }, CallToolResultSchema, {
+    const result = await callToolWith(s.client, { name: "start_workflow", arguments: fiveTaskRequest({ approvals: [] }) }, {
       onprogress: (p) => seen.push(p), resetTimeoutOnProgress: true,
     });
     assert.equal((result.structuredContent as unknown as Status).status, "completed");
@@ -32,7 +32,7 @@ describe("MCP features", () => {
     assert.match(seen.at(-1)!.message!, /of 5 branches completed/);
   });
 
-  test("a subscriber to a run gets resources/updated when it changes; a new run sends list_changed", async () => {
+  test("a subscriber to a run gets resources/updated when it changes; a new run sends list_changed", { skip: only2025 }, async () => {
     let listChanged = 0;
     s.client.setNotificationHandler(ResourceListChangedNotificationSchema, () => { listChanged++; });
     const paused = await call<Status>(s.client, "start_workflow", fiveTaskRequest());
@@ -47,7 +47,7 @@ describe("MCP features", () => {
     await s.client.unsubscribeResource({ uri });
   });
 
-  test("logging: the client's level decides which notifications/message it gets", async () => {
+  test("logging: the client's level decides which notifications/message it gets", { skip: only2025 }, async () => {
     // Over HTTP notifications travel on their own event stream, so they may arrive after the tool result: wait for them.
     const messages: Array<{ level: string; text: string }> = [];
     const waiters: Array<{ match: (m: { text: string }) => boolean; resolve: () => void }> = [];
@@ -97,7 +97,7 @@ describe("MCP features", () => {
   });
 });
 
-test("elicitation: with elicit, a client that declares it answers the pauses itself", async () => {
+test("elicitation: with elicit, a client that declares it answers the pauses itself", { skip: only2025 }, async () => {
   const asked: string[] = [];
   let answer: { action: "accept" | "decline"; content?: Record<string, string> } = { action: "accept", content: { decision: "approve" } };
   const e = await connect({
