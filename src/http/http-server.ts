@@ -1,13 +1,15 @@
 /**
- * Streamable HTTP: `/mcp` with one MCP session (and one session server) per client, bearer authentication
- * when tokens are configured, Host and Origin checks against DNS rebinding, and `GET /healthz`.
+ * Streamable HTTP on `/mcp`, both revisions on one endpoint: a 2026-07-28 request is served statelessly
+ * (modern-endpoint.ts); a 2025-11-25 client opens a session (Mcp-Session-Id) with one session server, and has
+ * its GET event stream, sampling and elicitation as before. Bearer authentication when tokens are configured,
+ * Host and Origin checks against DNS rebinding, and `GET /healthz`.
  */
 import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express, { type ErrorRequestHandler, type NextFunction, type Request, type RequestHandler, type Response } from "express";
-import { isInitializeRequest } from "@modelcontextprotocol/server";
-import { NodeStreamableHTTPServerTransport } from "@modelcontextprotocol/node";
+import { isInitializeRequest, isLegacyRequest } from "@modelcontextprotocol/server";
+import { NodeStreamableHTTPServerTransport, toWebRequest } from "@modelcontextprotocol/node";
 import { hostHeaderValidation, localhostHostValidation, requireBearerAuth } from "@modelcontextprotocol/express";
 import { isLoopback, requestLimit, type Settings } from "../config.js";
 import type { Conductor } from "../create-server.js";
@@ -15,6 +17,7 @@ import type { Logger } from "../log.js";
 import { LOCAL_PRINCIPAL } from "../sessions/client-sessions.js";
 import { VERSION } from "../version.js";
 import { tokenVerifier, type TokenTable } from "./auth-tokens.js";
+import { createModernEndpoint } from "./modern-endpoint.js";
 
 export interface HttpServing {
   /** The address actually bound (the port is chosen by the system for --port 0). */
@@ -41,6 +44,7 @@ export async function serveHttp(conductor: Conductor, settings: Settings, tokens
   const maxBody = requestLimit(settings.maxInputBytes);
   app.use(express.json({ limit: maxBody }));
   const sessions = new Map<string, HttpSession>();
+  const modern = createModernEndpoint(conductor, maxBody, log);
 
   app.get("/healthz", async (_req, res) => {
     const healthy = await conductor.healthy();
@@ -69,7 +73,9 @@ export async function serveHttp(conductor: Conductor, settings: Settings, tokens
       return session.transport.handleRequest(req, res, req.body);
     }
     if (req.method !== "POST" || !isInitializeRequest(req.body)) {
-      return jsonRpcError(res, 400, "no Mcp-Session-Id header: send an initialize request first");
+      // The SDK's own classification, so the two legs never disagree about a request.
+      if (!(await isLegacyRequest(await toWebRequest(req, req.body)))) return modern.handle(req, res, req.body);
+      return jsonRpcError(res, 400, "no Mcp-Session-Id header: send an initialize request first (MCP 2025-11-25), or the 2026-07-28 _meta envelope in every request");
     }
     const principal = principalOf(req);
     const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
@@ -112,6 +118,7 @@ export async function serveHttp(conductor: Conductor, settings: Settings, tokens
     url: `http://${host}:${address.port}/mcp`,
     async close() {
       await Promise.all([...sessions.values()].map((s) => s.transport.close().catch(() => undefined)));
+      await modern.close().catch(() => undefined);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -12,6 +12,7 @@ import { randomBytes } from "node:crypto";
 import { ResourceTemplate, ProtocolError } from "@modelcontextprotocol/server";
 import type { McpServer, CallToolResult } from "@modelcontextprotocol/server";
 import { ConductorError } from "../errors.js";
+import { withCachedJsonSchema } from "./json-schema-cache.js";
 import type { Logger } from "../log.js";
 
 /** The registrations of a session's MCP server, each handler put behind the boundary. */
@@ -63,8 +64,12 @@ export class ErrorBoundary {
 
 /** `server`'s registrations with every handler behind `boundary`. Register a session's tools, resources and prompts only through it. */
 export function guardServer(server: McpServer, boundary: ErrorBoundary): GuardedServer {
-  const registerTool = (name: string, config: never, handler: Handler) =>
-    server.registerTool(name, config, boundary.tool(`tools/call ${name}`, handler) as never);
+  const registerTool = (name: string, config: { inputSchema?: unknown; outputSchema?: unknown }, handler: Handler) =>
+    server.registerTool(name, {
+      ...config,
+      ...(config.inputSchema ? { inputSchema: withCachedJsonSchema(config.inputSchema) } : {}),
+      ...(config.outputSchema ? { outputSchema: withCachedJsonSchema(config.outputSchema) } : {}),
+    } as never, boundary.tool(`tools/call ${name}`, handler) as never);
   const registerResource = (name: string, uri: string | ResourceTemplate, config: never, read: Handler) =>
     server.registerResource(name, (typeof uri === "string" ? uri : guardTemplate(name, uri, boundary)) as never, config, boundary.request(`resources/read ${name}`, read) as never);
   const registerPrompt = (name: string, config: never, handler: Handler) =>
