@@ -1,0 +1,106 @@
+/**
+ * MCP 2026-07-28 over HTTP is stateless: two server processes on one database, and a 2026 client (SDK v2) whose
+ * requests go to one and the other in turn, as behind a load balancer without sticky sessions. It starts a run,
+ * answers both of its approvals and reads its resources; every request is answered, wherever it lands. Bearer
+ * tokens hold there too: another principal's token sees none of it.
+ */
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { Client, StreamableHTTPClientTransport, type CallToolResult } from "@modelcontextprotocol/client";
+import { SERVER, tempDir } from "../helpers/server.js";
+import { fiveTaskRequest, type Status } from "../helpers/workflow.js";
+
+const TOKEN_ALICE = "token-of-alice-0123456789";
+const TOKEN_BOB = "token-of-bob-0123456789ab";
+
+interface Process { url: string; stop(): Promise<void> }
+
+async function startProcess(args: string[]): Promise<Process> {
+  const child = spawn(process.execPath, [SERVER, "--transport", "http", "--host", "127.0.0.1", "--port", "0", ...args], { stdio: ["ignore", "ignore", "pipe"] });
+  let err = "";
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stderr.on("data", (d: Buffer) => {
+      err += d.toString();
+      const m = /serving Streamable HTTP on (http:\/\/\S+)/.exec(err);
+      if (m) resolve(m[1]!);
+    });
+    void exited.then(() => reject(new Error(`the server exited before listening:\n${err}`)));
+  });
+  return { url, async stop() { child.kill("SIGTERM"); await exited; } };
+}
+
+/** A 2026-07-28 client whose every HTTP request goes to the next of `urls` in turn; `served` counts them per URL. */
+async function alternatingClient(urls: string[], token: string, served: Map<string, number>): Promise<Client> {
+  let next = 0;
+  const roundRobin: typeof fetch = (input, init) => {
+    const target = urls[next++ % urls.length]!;
+    served.set(target, (served.get(target) ?? 0) + 1);
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    return fetch(new URL(url.pathname + url.search, target), init);
+  };
+  const client = new Client({ name: "stateless-2026", version: "0.0.0" }, { versionNegotiation: { mode: { pin: "2026-07-28" } } });
+  await client.connect(new StreamableHTTPClientTransport(new URL(urls[0]!), { fetch: roundRobin, requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
+  return client;
+}
+
+async function readText(client: Client, uri: string): Promise<string> {
+  const first = (await client.readResource({ uri })).contents[0];
+  if (!first || !("text" in first)) throw new Error(`${uri} has no text content`);
+  return first.text;
+}
+
+async function callTool<T>(client: Client, name: string, args: Record<string, unknown>): Promise<T> {
+  const result: CallToolResult = await client.callTool({ name, arguments: args });
+  if (result.isError) throw new Error(`${name} answered an error: ${JSON.stringify(result.content)}`);
+  return result.structuredContent as T;
+}
+
+describe("MCP 2026-07-28 over HTTP, two processes on one database", () => {
+  let a: Process;
+  let b: Process;
+  const served = new Map<string, number>();
+  let alice: Client;
+  let bob: Client;
+  before(async () => {
+    const dir = tempDir();
+    const tokens = path.join(dir, "tokens.txt");
+    fs.writeFileSync(tokens, `${TOKEN_ALICE} alice\n${TOKEN_BOB} bob\n`);
+    const args = ["--db", path.join(dir, "shared.db"), "--auth-tokens", tokens, "--pool-cpu", "4", "--pool-memory-mb", "4096"];
+    [a, b] = await Promise.all([startProcess(args), startProcess(args)]);
+    alice = await alternatingClient([a.url, b.url], TOKEN_ALICE, served);
+    bob = await alternatingClient([b.url, a.url], TOKEN_BOB, new Map());
+  });
+  after(async () => {
+    await Promise.all([alice?.close(), bob?.close()]);
+    await Promise.all([a?.stop(), b?.stop()]);
+  });
+
+  test("a run started on one process is answered and read on either, with no session", async () => {
+    assert.equal(alice.getNegotiatedProtocolVersion(), "2026-07-28");
+    const started = await callTool<Status>(alice, "start_workflow", fiveTaskRequest({ wait_seconds: 60 }));
+    assert.equal(started.status, "interrupted", JSON.stringify(started));
+    const atQuality = await callTool<Status>(alice, "approve_interrupt", { run_id: started.run_id, decision: "approve", wait_seconds: 60 });
+    assert.equal(atQuality.status, "interrupted", JSON.stringify(atQuality));
+    assert.equal(atQuality.pending_interrupts[0]?.point, "quality");
+    const done = await callTool<Status>(alice, "approve_interrupt", { run_id: started.run_id, decision: "approve", wait_seconds: 60 });
+    assert.equal(done.status, "completed", JSON.stringify(done));
+
+    const uri = `orchestrator://runs/${started.run_id}`;
+    for (const resource of [`${uri}/timeline`, `${uri}/graph`, "orchestrator://runs"]) assert.ok((await readText(alice, resource)).length > 0, resource);
+    const run = JSON.parse(await readText(alice, uri)) as Status;
+    assert.equal(run.status, "completed");
+
+    // Both processes answered: the requests alternated, and none of them was refused.
+    assert.equal(served.size, 2);
+    for (const [url, n] of served) assert.ok(n >= 4, `${url} served ${n} requests`);
+
+    // Bob's token, on either process, sees nothing of Alice's run.
+    await assert.rejects(bob.readResource({ uri }), /unknown run|not found/i);
+    const listed = JSON.parse(await readText(bob, "orchestrator://runs")) as { runs: Array<{ run_id: string }> };
+    assert.ok(!listed.runs.some((r) => r.run_id === started.run_id));
+  });
+});
