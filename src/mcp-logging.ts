@@ -1,3 +1,9 @@
+/**
+ * MCP logging: server log records become `notifications/message` for a connected client, filtered at the
+ * level the client chose with `logging/setLevel`, or at the server's --log-level until it chooses one.
+ * A record about a run (its data carries `run_id`) goes only to clients of the run's principal. Only 2025-11-25
+ * clients get them: logging is deprecated in 2026-07-28, whose clients' records stay on stderr.
+ */
 import type { McpServer } from "@modelcontextprotocol/server";
 import type { LogLevel } from "./config.js";
 import { fromMcpLevel, safeJson, type ServerLogger } from "./log.js";
@@ -23,7 +29,6 @@ export function attachMcpLogging(server: McpServer, deps: McpLoggingDeps): () =>
     return {};
   });
   return log.attach((level, message, data) => {
-    // MCP logging is deprecated in 2026-07-28: a modern client's records stay on stderr.
     if (!server.isConnected() || !speaksLegacy(server)) return;
     const runId = (data as { run_id?: unknown } | undefined)?.run_id;
     const payload = data === undefined ? { message } : { message, data: data instanceof Error ? safeJson(data) : data };

@@ -1,3 +1,9 @@
+/**
+ * Resource subscriptions: a client that subscribes to a run's URI (or its timeline or graph, the runs
+ * list, or the active agents) gets `notifications/resources/updated` whenever that changes; a new run
+ * sends `notifications/resources/list_changed`. Changes within one tick are coalesced into one notification
+ * per URI.
+ */
 import { ProtocolError, ProtocolErrorCode } from "@modelcontextprotocol/server";
 import type { McpServer } from "@modelcontextprotocol/server";
 import type { RunManager } from "../runs/run-manager.js";

@@ -4,8 +4,7 @@
  * serving. The SDK's StdioServerTransport closes the connection instead, and the server then exits silently.
  */
 import process from "node:process";
-import { JSONRPCMessageSchema } from "@modelcontextprotocol/core";
-import type { Transport, JSONRPCMessage } from "@modelcontextprotocol/server";
+import { parseJSONRPCMessage, type JSONRPCMessage, type Transport } from "@modelcontextprotocol/server";
 import { LineReader, requestIdOf, type ReadItem } from "./line-reader.js";
 
 export interface OversizeMessage {
@@ -78,7 +77,7 @@ export class StdioTransport implements Transport {
     }
     let message: JSONRPCMessage;
     try {
-      message = JSONRPCMessageSchema.parse(JSON.parse(item.text));
+      message = parseJSONRPCMessage(JSON.parse(item.text));
     } catch (error) {
       this.onerror?.(error instanceof Error ? error : new Error(String(error)));
       const id = requestIdOf(item.text.slice(0, 4096), item.text.slice(-4096));

@@ -168,8 +168,17 @@ function spawnStdio(args: string[], env: Record<string, string>): Spawned {
   };
 }
 
-/** Starts `dist/server.js --transport http --port 0` and connects to the URL it logs. */
-async function spawnHttp(args: string[], env: Record<string, string>): Promise<Spawned> {
+export interface HttpServerProcess {
+  url: string;
+  pid: number;
+  stderr: () => string;
+  exited: Promise<void>;
+  /** SIGTERM (unless it has exited) and wait for the exit. */
+  stop(): Promise<void>;
+}
+
+/** Starts `node ARGS --transport http --host 127.0.0.1 --port 0` (ARGS begin with the server's path) and waits for the URL it logs. */
+export async function startHttpServer(args: string[], env: Record<string, string> = process.env as Record<string, string>): Promise<HttpServerProcess> {
   const child = spawn(process.execPath, [...args, "--transport", "http", "--host", "127.0.0.1", "--port", "0"], { env, stdio: ["ignore", "ignore", "pipe"] });
   let err = "";
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
@@ -181,16 +190,23 @@ async function spawnHttp(args: string[], env: Record<string, string>): Promise<S
     });
     void exited.then(() => reject(new Error(`the server exited before listening:\n${err}`)));
   });
-  const token = env.CONDUCTOR_TEST_TOKEN;
-  const options = token ? { requestInit: { headers: { Authorization: `Bearer ${token}` } } } : {};
-  const transport = PROTOCOL === MODERN ? new ModernHttpTransport(new URL(url), options) : new StreamableHTTPClientTransport(new URL(url), options);
   return {
-    transport, pid: child.pid!, stderr: () => err, exited,
+    url, pid: child.pid!, stderr: () => err, exited,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
       await exited;
     },
   };
+}
+
+/** Starts the server over HTTP and makes the client transport for the URL it logs. */
+async function spawnHttp(args: string[], env: Record<string, string>): Promise<Spawned> {
+  const server = await startHttpServer(args, env);
+  const token = env.CONDUCTOR_TEST_TOKEN;
+  const options = token ? { requestInit: { headers: { Authorization: `Bearer ${token}` } } } : {};
+  const url = new URL(server.url);
+  const transport = PROTOCOL === MODERN ? new ModernHttpTransport(url, options) : new StreamableHTTPClientTransport(url, options);
+  return { transport, pid: server.pid, stderr: server.stderr, exited: server.exited, stop: server.stop };
 }
 
 /** Calls a tool and returns its structured content; fails the test if the tool answered an error. */

@@ -5,33 +5,15 @@
  * tokens hold there too: another principal's token sees none of it.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { Client, StreamableHTTPClientTransport, type CallToolResult } from "@modelcontextprotocol/client";
-import { SERVER, tempDir } from "../helpers/server.js";
+import { SERVER, startHttpServer, tempDir, type HttpServerProcess } from "../helpers/server.js";
 import { fiveTaskRequest, type Status } from "../helpers/workflow.js";
 
 const TOKEN_ALICE = "token-of-alice-0123456789";
 const TOKEN_BOB = "token-of-bob-0123456789ab";
-
-interface Process { url: string; stop(): Promise<void> }
-
-async function startProcess(args: string[]): Promise<Process> {
-  const child = spawn(process.execPath, [SERVER, "--transport", "http", "--host", "127.0.0.1", "--port", "0", ...args], { stdio: ["ignore", "ignore", "pipe"] });
-  let err = "";
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stderr.on("data", (d: Buffer) => {
-      err += d.toString();
-      const m = /serving Streamable HTTP on (http:\/\/\S+)/.exec(err);
-      if (m) resolve(m[1]!);
-    });
-    void exited.then(() => reject(new Error(`the server exited before listening:\n${err}`)));
-  });
-  return { url, async stop() { child.kill("SIGTERM"); await exited; } };
-}
 
 /** A 2026-07-28 client whose every HTTP request goes to the next of `urls` in turn; `served` counts them per URL. */
 async function alternatingClient(urls: string[], token: string, served: Map<string, number>): Promise<Client> {
@@ -60,8 +42,8 @@ async function callTool<T>(client: Client, name: string, args: Record<string, un
 }
 
 describe("MCP 2026-07-28 over HTTP, two processes on one database", () => {
-  let a: Process;
-  let b: Process;
+  let a: HttpServerProcess;
+  let b: HttpServerProcess;
   const served = new Map<string, number>();
   let alice: Client;
   let bob: Client;
@@ -69,8 +51,8 @@ describe("MCP 2026-07-28 over HTTP, two processes on one database", () => {
     const dir = tempDir();
     const tokens = path.join(dir, "tokens.txt");
     fs.writeFileSync(tokens, `${TOKEN_ALICE} alice\n${TOKEN_BOB} bob\n`);
-    const args = ["--db", path.join(dir, "shared.db"), "--auth-tokens", tokens, "--pool-cpu", "4", "--pool-memory-mb", "4096"];
-    [a, b] = await Promise.all([startProcess(args), startProcess(args)]);
+    const args = [SERVER, "--db", path.join(dir, "shared.db"), "--auth-tokens", tokens, "--pool-cpu", "4", "--pool-memory-mb", "4096"];
+    [a, b] = await Promise.all([startHttpServer(args), startHttpServer(args)]);
     alice = await alternatingClient([a.url, b.url], TOKEN_ALICE, served);
     bob = await alternatingClient([b.url, a.url], TOKEN_BOB, new Map());
   });
