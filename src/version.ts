@@ -1,4 +1,6 @@
 /** The package's version, read from package.json once. */
-import { createRequire } from "node:module";
+import fs from "node:fs";
+import path from "node:path";
+import { PACKAGE_ROOT } from "./package-root.js";
 
-export const VERSION: string = (createRequire(import.meta.url)("../package.json") as { version: string }).version;
+export const VERSION: string = (JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string }).version;

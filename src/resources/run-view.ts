@@ -5,14 +5,14 @@
  */
 import fs from "node:fs/promises";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { registerAppResource, RESOURCE_MIME_TYPE, RESOURCE_URI_META_KEY } from "@modelcontextprotocol/ext-apps/server";
+import { PACKAGE_ROOT } from "../package-root.js";
 import type { GuardedServer } from "../tools/error-boundary.js";
 
 export const RUN_VIEW_URI = "ui://orchestrator/run.html";
 
-/** The built view, from dist/resources/ (or src/resources/ under tsx) alike. */
-export const RUN_VIEW_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../dist/ui/run.html");
+/** The built view, whether this module runs from src/ (tsx), tsc's dist/ tree or the bundled dist/server.js. */
+export const RUN_VIEW_FILE = path.join(PACKAGE_ROOT, "dist/ui/run.html");
 
 /** `_meta` for a tool whose result the run view shows (the current key, and the older flat key for older hosts). */
 export const RUN_VIEW_TOOL_META = { ui: { resourceUri: RUN_VIEW_URI }, [RESOURCE_URI_META_KEY]: RUN_VIEW_URI };

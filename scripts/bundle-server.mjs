@@ -1,0 +1,56 @@
+/**
+ * Bundles the server (src/server.ts) into dist/server-main.js, with its worker threads' module as
+ * dist/worker-entry.js and what is loaded only on demand (PostgreSQL, HTTP, the model providers) in dist/chunks/;
+ * dist/server.js turns source maps on and imports it, so a logged stack names src/ files and lines (about 50 ms of
+ * start-up, for maps without their sources' text). Node 20 has no
+ * compile cache, and resolving and reading the ~1,500 files of node_modules the server imports took about half
+ * of its start-up; one file per entry is read and compiled in a fraction of that (bench/startup.ts measures it).
+ *
+ * tsc's output (dist/ tree, same paths as src/) stays: tests and benchmarks load its modules directly. The
+ * bundle replaces only tsc's dist/server.js, so `node dist/server.js` is the same command as before.
+ * Left out of the bundle: native addons (better-sqlite3, pg-native) and piscina, which starts its threads from
+ * its own files.
+ */
+import fs from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+await fs.rm(path.join(root, "dist/chunks"), { recursive: true, force: true }); // chunks of an earlier build
+await build({
+  absWorkingDir: root,
+  entryPoints: { "server-main": "src/server.ts", "worker-entry": "src/agents/offthread/worker-entry.ts" },
+  outdir: "dist",
+  chunkNames: "chunks/[name]-[hash]",
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  sourcemap: true,
+  sourcesContent: false,
+  legalComments: "none",
+  logLevel: "warning",
+  external: ["better-sqlite3", "pg-native", "piscina"],
+  // Bundled CommonJS packages call require() for Node's own modules; an ES module has none of its own.
+  banner: { js: 'import { createRequire as __conductorRequire } from "node:module"; const require = __conductorRequire(import.meta.url);' },
+});
+
+// worker-pool.ts finds the threads' module next to itself: it must stay in an entry file at dist/, not a chunk.
+for (const chunk of await fs.readdir(path.join(root, "dist/chunks"))) {
+  if (chunk.endsWith(".js") && (await fs.readFile(path.join(root, "dist/chunks", chunk), "utf8")).includes('"./worker-entry.js"')) {
+    throw new Error(`dist/chunks/${chunk} refers to ./worker-entry.js, which is at dist/: the worker pool must not be split into a chunk`);
+  }
+}
+await fs.rm(path.join(root, "dist/server.js.map"), { force: true }); // tsc's map of the file the launcher replaces
+
+// Modules loaded after this call have their maps read; the bundle is imported after it for that reason.
+await fs.writeFile(path.join(root, "dist/server.js"), [
+  "#!/usr/bin/env node",
+  "// Written by scripts/bundle-server.mjs: the server's entry point (the bundle is dist/server-main.js).",
+  "process.setSourceMapsEnabled(true);",
+  'await import("./server-main.js");',
+  "",
+].join("\n"), { mode: 0o755 });
