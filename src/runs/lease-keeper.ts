@@ -1,7 +1,8 @@
 /**
  * This process's ownership of runs on a shared database (run-leases.ts): a run's lease is claimed before the
  * process invokes or resumes it, released once an invocation leaves it not running, and renewed by a heartbeat
- * while the invocation is in flight. The heartbeat also notices a cancel_run made by another process (and aborts
+ * while the process has work for the run queued or in flight (from its creation, through a wait for a run slot,
+ * to its settlement: a lease that ran out while a run waited here would let a second process drive it). The heartbeat also notices a cancel_run made by another process (and aborts
  * the invocation) and, every beat, takes over the runs whose process died.
  */
 import { UserError } from "../errors.js";
@@ -14,6 +15,8 @@ export interface LeaseKeeperDeps {
   leases: LeaseStorage;
   runs: RunStorage;
   inFlight: InFlightInvocations;
+  /** The runs with work queued or in flight in this process (run-queue.ts): the leases to renew. */
+  held(): string[];
   log: Logger;
   /** Takes over orphaned runs (run-recovery.ts); called on every beat. */
   recover(): Promise<unknown>;
@@ -68,8 +71,8 @@ export class LeaseKeeper {
   }
 
   private async beat(): Promise<void> {
+    await this.deps.leases.renew(this.deps.held());
     const inFlight = this.deps.inFlight.runIds();
-    await this.deps.leases.renew(inFlight);
     for (const runId of await this.deps.runs.amongWithStatus(inFlight, "cancelled")) {
       this.deps.inFlight.abort(runId, new Error("run cancelled by another process"));
     }

@@ -40,8 +40,12 @@ export class RunInvocations {
    * cancelled meanwhile), or undefined when it did not run here (another process drives it) or the process is closing.
    */
   async invoke(runId: string, input: GraphInput): Promise<Settled | undefined> {
-    if (!(await this.deps.leases.claimToInvoke(runId))) return undefined;
+    // The slot first: the claim is then made (or renewed) just before the run executes, however long it waited.
     const releaseSlot = await this.takeSlot(runId);
+    if (!(await this.deps.leases.claimToInvoke(runId))) {
+      releaseSlot();
+      return undefined;
+    }
     const abort = this.deps.inFlight.begin(runId);
     let settled: Settled | undefined;
     try {

@@ -94,7 +94,7 @@ export class RunManager {
       isBusy: (runId) => this.queue.isBusy(runId),
       continueRun: (runId) => this.queue.enqueue(runId, () => this.step(runId, null)),
     });
-    this.leaseKeeper = new LeaseKeeper({ leases, runs, inFlight: this.inFlight, log, recover: () => this.recover() });
+    this.leaseKeeper = new LeaseKeeper({ leases, runs, inFlight: this.inFlight, held: () => this.queue.runIds(), log, recover: () => this.recover() });
     const settlement = new RunSettlement({ runs, threads: this.threads, record, log, onRunEnded: (runId) => deps.onRunEnded(runId), finished: this.finished });
     this.invocations = new RunInvocations({
       runs, threads: this.threads, leases: this.leaseKeeper, slots: new RunSlots(deps.maxConcurrentRuns), inFlight: this.inFlight, settlement, record,
