@@ -46,6 +46,7 @@ export class StdioTransport implements Transport {
     this.started = true;
     this.stdin.on("data", this.onData);
     this.stdin.on("error", this.onStreamError);
+    this.stdout.on("error", this.onStdoutError);
   }
 
   async send(message: JSONRPCMessage): Promise<void> {
@@ -66,6 +67,14 @@ export class StdioTransport implements Transport {
   };
 
   private readonly onStreamError = (error: Error) => this.onerror?.(error);
+
+  /** The client stopped reading (EPIPE): reported and the connection closed, instead of an unhandled 'error' that ends the process. */
+  private readonly onStdoutError = (error: Error) => {
+    this.stdout.off("error", this.onStdoutError);
+    this.stdout.on("error", () => {}); // later writes fail the same way
+    this.onerror?.(error);
+    void this.close();
+  };
 
   private handle(item: ReadItem): void {
     if (item.kind === "oversize") {

@@ -38,6 +38,20 @@ test("every line the server writes to stdout during a run is a JSON-RPC message"
   assert.equal(run.result.structuredContent.status, "completed");
 });
 
+test("a client that stops reading stdout does not crash the server: it logs why and exits 0 when stdin ends", { skip: sqliteOnly }, async () => {
+  const child = spawn(process.execPath, [SERVER, "--db", path.join(tempDir(), "p.db")], { stdio: ["pipe", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (d: Buffer) => { stderr += d.toString(); });
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  child.stdout.destroy(); // the read end closes: the server's next write fails with EPIPE
+  child.stdin.write(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "gone", version: "0" } } }) + "\n");
+  await new Promise<void>((resolve) => { const check = () => (/EPIPE/.test(stderr) ? resolve() : child.stderr.once("data", check)); check(); });
+  child.stdin.end();
+  assert.equal(await exited, 0, stderr);
+  assert.doesNotMatch(stderr, /Unhandled 'error' event/);
+  assert.match(stderr, /stdio: .*EPIPE/);
+});
+
 test("--help prints every setting and exits 0; a bad flag exits 2", () => {
   const help = spawnSync(process.execPath, [SERVER, "--help"], { encoding: "utf8" });
   assert.equal(help.status, 0);
