@@ -15,6 +15,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { zodEnglishOnly } from "./zod-english-only.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -34,6 +35,7 @@ await build({
   legalComments: "none",
   logLevel: "warning",
   external: ["better-sqlite3", "pg-native", "piscina"],
+  plugins: [zodEnglishOnly],
   // Bundled CommonJS packages call require() for Node's own modules; an ES module has none of its own.
   banner: { js: 'import { createRequire as __conductorRequire } from "node:module"; const require = __conductorRequire(import.meta.url);' },
 });

@@ -7,23 +7,10 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, transform } from "esbuild";
+import { zodEnglishOnly } from "../../scripts/zod-english-only.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const outFile = path.resolve(here, "../../dist/ui/run.html");
-
-// zod (which the ext-apps App validates messages with) re-exports all of its ~50 message locales; the view
-// speaks English only, so its locale index is replaced by one that has `en` alone (about 260 kB less).
-const zodEnglishOnly = {
-  name: "zod-english-only",
-  setup(b) {
-    b.onResolve({ filter: /locales\/index\.js$/ }, (args) =>
-      /[\\/]zod[\\/]/.test(args.importer) ? { path: path.join(path.dirname(args.importer), args.path), namespace: "zod-locales" } : undefined);
-    b.onLoad({ filter: /.*/, namespace: "zod-locales" }, (args) => ({
-      contents: `export { default as en } from ${JSON.stringify(path.join(path.dirname(args.path), "en.js"))};`,
-      resolveDir: path.dirname(args.path),
-    }));
-  },
-};
 
 const bundle = await build({
   entryPoints: [path.join(here, "main.ts")],
