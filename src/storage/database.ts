@@ -197,14 +197,16 @@ const WAL_AUTOCHECKPOINT_PAGES = 10_000;
 export function openDatabase(file: string): Db {
   if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
-  db.pragma("journal_mode = WAL");
+  db.pragma("busy_timeout = 5000");
+  // Switching a new file to WAL takes an exclusive lock, and SQLite answers SQLITE_BUSY at once (no busy handler)
+  // when another process is opening the same new file: retried, as two servers started together do.
+  retryWhileBusy(() => db.pragma("journal_mode = WAL"));
   db.pragma("synchronous = NORMAL");
   // A WAL checkpoint (copying the log back into the file) syncs the disk. SQLite's default runs one every 1,000
   // pages (4 MB) of log, which a server writing ~60 small transactions per run reached every few runs: those
   // syncs were 7% of a five-branch run (bench/, docs/benchmarks.md). Every 10,000 pages (40 MB) they are rare, and
   // a page rewritten many times between them is copied once.
   db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
-  db.pragma("busy_timeout = 5000");
   db.pragma("foreign_keys = ON");
   migrate(db);
   return db;
@@ -217,12 +219,30 @@ export function migrate(db: Db): number {
     (db.prepare("SELECT version FROM conductor_migrations").all() as Array<{ version: number }>).map((r) => r.version),
   );
   const record = db.prepare("INSERT INTO conductor_migrations (version, name, applied_at) VALUES (?, ?, ?)");
+  const isApplied = db.prepare("SELECT 1 FROM conductor_migrations WHERE version = ?").pluck();
   for (const m of MIGRATIONS) {
     if (applied.has(m.version)) continue;
     db.transaction(() => {
+      // Another process opening the same file may have applied it since the read above (it holds the write lock
+      // first; this transaction waits for it).
+      if (isApplied.get(m.version) !== undefined) return;
       db.exec(m.sql);
       record.run(m.version, m.name, new Date().toISOString());
     }).immediate();
   }
   return MIGRATIONS.at(-1)?.version ?? 0;
+}
+
+/** Runs `step`, again while SQLite says the database is busy, for up to `ms` milliseconds (start-up only: it blocks). */
+function retryWhileBusy<T>(step: () => T, ms = 5000): T {
+  const deadline = Date.now() + ms;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      return step();
+    } catch (error) {
+      if ((error as { code?: string }).code !== "SQLITE_BUSY" || Date.now() > deadline) throw error;
+      Atomics.wait(pause, 0, 0, 5 + Math.random() * 20);
+    }
+  }
 }
