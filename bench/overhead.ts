@@ -27,7 +27,7 @@ const median = (xs: number[]) => summarize(xs).median;
 
 const ours = await openConductor();
 const bare = openBareGraph(path.join(tempDir(), "bare"));
-const server = ours.conductor.connectClient("local", () => true);
+const server = ours.conductor.connectClient("local", { listening: () => true });
 const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
 await server.connect(serverSide);
 const client = new Client({ name: "bench-overhead", version: "0" });

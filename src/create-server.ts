@@ -23,7 +23,7 @@ import { InputAccess } from "./runs/input-access.js";
 import { RunManager } from "./runs/run-manager.js";
 import { RunQueries } from "./runs/run-queries.js";
 import type { ServerContext } from "./server-context.js";
-import { createSessionServer } from "./session-server.js";
+import { createSessionServer, type SessionServerOptions } from "./session-server.js";
 import { ClientSessions } from "./sessions/client-sessions.js";
 import { elicitDecision } from "./sessions/elicit-decision.js";
 import { openStorage } from "./storage/open-storage.js";
@@ -34,9 +34,8 @@ export { VERSION } from "./version.js";
 
 export interface Conductor {
   context: ServerContext;
-  /** A new MCP server for one client acting for `principal`; connect it to a transport. Closing it ends the session.
-   *  `listening` says when the client can receive the server's own requests (see ClientSession). */
-  connectClient(principal: string, listening?: () => boolean): McpServer;
+  /** A new MCP server for one client acting for `principal`; connect it to a transport. Closing it ends the session. */
+  connectClient(principal: string, options?: SessionServerOptions): McpServer;
   /** Whether the database answers (for health checks). */
   healthy(): Promise<boolean>;
   close(reason?: string): Promise<void>;
@@ -114,7 +113,7 @@ export async function createConductor(settings: Settings, log: ServerLogger): Pr
 
   return {
     context,
-    connectClient: (principal, listening) => createSessionServer(context, principal, listening),
+    connectClient: (principal, options) => createSessionServer(context, principal, options),
     healthy: () => storage.healthy(),
     /** For a clean exit: runs in flight are recorded as interrupted and their leases freed (the next start, or
      *  another process, resumes them from their last checkpoint); then the database and the clients' connections

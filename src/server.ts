@@ -9,7 +9,8 @@ import { loadTokens } from "./http/auth-tokens.js";
 import { createStderrLogger, type Logger } from "./log.js";
 import { LOCAL_PRINCIPAL } from "./sessions/client-sessions.js";
 import { serveStdio } from "@modelcontextprotocol/server/stdio";
-import { StdioTransport } from "./stdio/stdio-transport.js";
+import { StdioTransport, type StdioTransportOptions } from "./stdio/stdio-transport.js";
+import { ListenStreams } from "./resources/listen-streams.js";
 
 async function main(): Promise<void> {
   let command;
@@ -50,7 +51,8 @@ async function main(): Promise<void> {
     // Both revisions on one connection: the client's opening (initialize for 2025-11-25, a request with the
     // 2026-07-28 _meta envelope otherwise) decides, and the connection is served by one session server.
     const stdio = serveStdio(() => conductor.connectClient(LOCAL_PRINCIPAL), {
-      transport: stdioTransport(settings, log),
+      // A 2026-07-28 client's listen streams name the runs the SQLite change feed must poll for other processes' changes.
+      transport: stdioTransport(settings, log, new ListenStreams(conductor.context.interest).observe(LOCAL_PRINCIPAL)),
       onerror: (error) => log.warning(`stdio: ${error.message}`),
     });
     stopTransport = () => stdio.close();
@@ -61,8 +63,9 @@ async function main(): Promise<void> {
 }
 
 /** Stdio with the same bound as an HTTP body: a larger message is answered with an error, and serving goes on. */
-function stdioTransport(settings: Settings, log: Logger): StdioTransport {
+function stdioTransport(settings: Settings, log: Logger, observe: StdioTransportOptions["observe"]): StdioTransport {
   return new StdioTransport({
+    observe,
     maxMessageBytes: requestLimit(settings.maxInputBytes),
     describeLimit: ({ bytes, limit }) =>
       `the message has ${bytes} bytes, more than this server's limit of ${limit} bytes (4 x --max-input-bytes + 1 MB); ` +

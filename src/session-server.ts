@@ -21,7 +21,15 @@ export const INSTRUCTIONS =
   "inline { name, text } sources or files under an allowed directory). The run pauses at sync points and before its quality " +
   "gate unless approvals is []; answer with approve_interrupt. Read progress with get_timeline or the orchestrator://runs resources.";
 
-export function createSessionServer(shared: ServerContext, principal: string, listening?: () => boolean): McpServer {
+export interface SessionServerOptions {
+  /** When the client can receive the server's own requests (see ClientSession). */
+  listening?: () => boolean;
+  /** Built for one stateless request (2026-07-28 over HTTP) and closed with it. */
+  perRequest?: boolean;
+}
+
+export function createSessionServer(shared: ServerContext, principal: string, options: SessionServerOptions = {}): McpServer {
+  const { listening } = options;
   const server = new McpServer(
     { name: "conductor-mcp", title: "Conductor: durable multi-agent workflows", version: VERSION },
     { capabilities: { logging: {} }, instructions: INSTRUCTIONS },
@@ -44,7 +52,7 @@ export function createSessionServer(shared: ServerContext, principal: string, li
   registerPlanWorkflowPrompt(guarded);
   const cleanups = [
     shared.sessions.add(session),
-    enableSubscriptions(server, { principal, queries, manager, interest, boundary }),
+    enableSubscriptions(server, { principal, queries, manager, interest, boundary, ...(options.perRequest ? { perRequest: true } : {}) }),
     attachMcpLogging(server, { log: shared.log, serverLevel: shared.settings.logLevel, principal, ownerOf: (runId) => shared.runs.principalOf(runId) }),
   ];
   server.server.oninitialized = () => shared.sessions.ready();

@@ -89,7 +89,7 @@ export async function serveHttp(conductor: Conductor, settings: Settings, tokens
       if (transport.sessionId && sessions.delete(transport.sessionId)) log.info(`HTTP session ${transport.sessionId} closed`);
     };
     const session: HttpSession = { transport, principal, listening: false };
-    await conductor.connectClient(principal, () => session.listening).connect(transport);
+    await conductor.connectClient(principal, { listening: () => session.listening }).connect(transport);
     await transport.handleRequest(req, res, req.body);
   };
   const route = (req: Request, res: Response, next: NextFunction) => {

@@ -4,12 +4,19 @@
  * with it; nothing of the client's is kept between requests, and any process on the shared database answers any
  * of them (a load balancer needs no sticky sessions). 2025-11-25 requests never reach it: http-server.ts routes
  * them to their sessions first.
+ *
+ * Live updates are `subscriptions/listen` streams, held by the process the client opened them on. Each principal
+ * has a handler (and so an event bus) of its own, so a change is published to its run's principal only; a change
+ * made by another process reaches this one through the change feed.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { createMcpHandler, type AuthInfo } from "@modelcontextprotocol/server";
+import { createMcpHandler, ProtocolErrorCode, type AuthInfo, type McpHttpHandler } from "@modelcontextprotocol/server";
 import { toNodeHandler } from "@modelcontextprotocol/node";
 import type { Conductor } from "../create-server.js";
 import type { Logger } from "../log.js";
+import { listenedUris, ListenStreams } from "../resources/listen-streams.js";
+import { publishRunChanges } from "../resources/run-change-publisher.js";
+import { runIdsNamedBy } from "../resources/run-uri.js";
 import { LOCAL_PRINCIPAL } from "../sessions/client-sessions.js";
 
 export interface ModernEndpoint {
@@ -18,15 +25,69 @@ export interface ModernEndpoint {
   close(): Promise<void>;
 }
 
+interface PrincipalHandler {
+  handler: McpHttpHandler;
+  serve: ReturnType<typeof toNodeHandler>;
+}
+
 export function createModernEndpoint(conductor: Conductor, maxBodyBytes: number, log: Logger): ModernEndpoint {
   const onerror = (error: Error) => log.warning(`HTTP (2026-07-28): ${error.message}`);
-  // requireBearerAuth (in front) put the token's principal into req.auth, which toNodeHandler passes on as authInfo.
-  const handler = createMcpHandler(({ authInfo }) => conductor.connectClient(authInfo?.clientId ?? LOCAL_PRINCIPAL), {
-    legacy: "reject", maxRequestBodySize: maxBodyBytes, onerror,
+  const { context } = conductor;
+  const handlers = new Map<string, PrincipalHandler>();
+  const handlerFor = (principal: string): PrincipalHandler => {
+    let entry = handlers.get(principal);
+    if (!entry) {
+      const handler = createMcpHandler(() => conductor.connectClient(principal, { perRequest: true }), {
+        legacy: "reject", maxRequestBodySize: maxBodyBytes, onerror,
+      });
+      entry = { handler, serve: toNodeHandler(handler, { maxRequestBodySize: maxBodyBytes, onerror }) };
+      handlers.set(principal, entry);
+    }
+    return entry;
+  };
+  const streams = new ListenStreams(context.interest);
+  const stopPublishing = publishRunChanges({
+    events: context.manager.events,
+    principalOf: async (runId) => context.runs.principalOf(runId),
+    listening: (principal) => streams.listening(principal),
+    notifierFor: (principal) => handlerFor(principal).handler.notify,
   });
-  const node = toNodeHandler(handler, { maxRequestBodySize: maxBodyBytes, onerror });
+
+  /** A listen stream may name only the principal's own runs, as resources/subscribe may. */
+  const refusal = async (uris: string[], principal: string): Promise<string | undefined> => {
+    for (const runId of runIdsNamedBy(uris)) {
+      try {
+        await context.queries.requireRun(runId, principal);
+      } catch (error) {
+        return (error as Error).message;
+      }
+    }
+    return undefined;
+  };
+
   return {
-    handle: (req, res, body) => node(req, res, body),
-    close: () => handler.close(),
+    async handle(req, res, body) {
+      // requireBearerAuth (in front) put the token's principal into req.auth.
+      const principal = req.auth?.clientId ?? LOCAL_PRINCIPAL;
+      const uris = listenedUris(body);
+      if (uris !== undefined) {
+        const refused = await refusal(uris, principal);
+        if (refused !== undefined) {
+          const id = (body as { id?: unknown }).id ?? null;
+          res.writeHead(200, { "content-type": "application/json" })
+            .end(JSON.stringify({ jsonrpc: "2.0", id, error: { code: ProtocolErrorCode.InvalidParams, message: refused } }));
+          return;
+        }
+        const key = {};
+        streams.opened(key, principal, uris);
+        res.once("close", () => streams.closed(key));
+      }
+      return handlerFor(principal).serve(req, res, body);
+    },
+    async close() {
+      stopPublishing();
+      await Promise.all([...handlers.values()].map((h) => h.handler.close()));
+      streams.closeAll();
+    },
   };
 }

@@ -3,6 +3,11 @@
  * list, or the active agents) gets `notifications/resources/updated` whenever that changes; a new run
  * sends `notifications/resources/list_changed`. Changes within one tick are coalesced into one notification
  * per URI.
+ *
+ * A 2025-11-25 client subscribes with `resources/subscribe`. A 2026-07-28 client on stdio opens a
+ * `subscriptions/listen` stream instead: the SDK's `serveStdio` keeps its filter and routes this server's
+ * notifications onto it, so every change is offered and the stream's filter decides. Over HTTP a 2026-07-28
+ * request's server lives for that request only: its streams are fed by http/listen-publisher.ts instead.
  */
 import { ProtocolError, ProtocolErrorCode } from "@modelcontextprotocol/server";
 import type { McpServer } from "@modelcontextprotocol/server";
@@ -10,7 +15,8 @@ import type { RunManager } from "../runs/run-manager.js";
 import type { RunQueries } from "../runs/run-queries.js";
 import { isCallerError, type ErrorBoundary } from "../tools/error-boundary.js";
 import type { RunInterest } from "./run-interest.js";
-import { decodeRunId, RUN_URI } from "./run-uri.js";
+import { speaksLegacy } from "../sessions/protocol-era.js";
+import { decodeRunId, RUN_URI, urisChangedBy } from "./run-uri.js";
 
 /** What subscriptions call. */
 export interface SubscriptionDeps {
@@ -20,6 +26,8 @@ export interface SubscriptionDeps {
   manager: Pick<RunManager, "events">;
   interest: Pick<RunInterest, "add" | "remove">;
   boundary: ErrorBoundary;
+  /** A server built for one stateless request (2026-07-28 over HTTP): it only declares the capability. */
+  perRequest?: boolean;
 }
 
 /** Wires subscriptions for one client: only to its principal's runs. Returns the function that unwires them. */
@@ -30,6 +38,9 @@ export function enableSubscriptions(server: McpServer, deps: SubscriptionDeps): 
   let flushing = false;
 
   server.server.registerCapabilities({ resources: { subscribe: true, listChanged: true } });
+  if (deps.perRequest) return () => undefined;
+  // Known once the client has opened the connection (initialize, or its first 2026-07-28 request).
+  const listensToAll = () => server.server.getNegotiatedProtocolVersion() !== undefined && !speaksLegacy(server);
   server.server.setRequestHandler('resources/subscribe', async (request) => {
     const run = RUN_URI.exec(request.params.uri);
     let runId: string | undefined;
@@ -62,7 +73,8 @@ export function enableSubscriptions(server: McpServer, deps: SubscriptionDeps): 
     pending.clear();
   };
   const touch = (uris: string[]) => {
-    for (const uri of uris) if (subscribed.has(uri)) pending.add(uri);
+    const all = listensToAll();
+    for (const uri of uris) if (all || subscribed.has(uri)) pending.add(uri);
     if (pending.size > 0 && !flushing) {
       flushing = true;
       setImmediate(flush);
@@ -71,11 +83,9 @@ export function enableSubscriptions(server: McpServer, deps: SubscriptionDeps): 
 
   const mine = (runId: string) => queries.isOwnedBy(runId, principal);
   const onChanged = (runId: string) => {
-    if (subscribed.size === 0) return;
+    if (subscribed.size === 0 && !listensToAll()) return;
     void mine(runId).then((yes) => {
-      if (!yes) return;
-      const run = `orchestrator://runs/${runId}`;
-      touch([run, `${run}/timeline`, `${run}/graph`, "orchestrator://runs", "orchestrator://agents/active"]);
+      if (yes) touch(urisChangedBy(runId));
     }, () => undefined);
   };
   const onCreated = (runId: string) => {

@@ -20,6 +20,8 @@ export interface StdioTransportOptions {
   onOversize?(message: OversizeMessage): void;
   /** The error text sent back for an oversize message. */
   describeLimit?(message: OversizeMessage): string;
+  /** Sees every message read, before the server handles it. */
+  observe?(message: JSONRPCMessage): void;
 }
 
 /** JSON-RPC's "invalid request" and "parse error" codes. */
@@ -93,6 +95,7 @@ export class StdioTransport implements Transport {
       this.reply(id ?? null, PARSE_ERROR, `the message is not valid JSON-RPC: ${(error as Error).message.slice(0, 300)}`);
       return;
     }
+    this.options.observe?.(message);
     this.onmessage?.(message);
   }
 

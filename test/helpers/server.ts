@@ -42,6 +42,17 @@ export const only2025: string | false = PROTOCOL === MODERN
   ? "2025-11-25 only: a 2026-07-28 client has no sampling, requests pushed by the server, MCP logging or resources/subscribe (CONDUCTOR_TEST_PROTOCOL=2026-07-28)"
   : false;
 
+/** For `{ skip: only2026 }`: tests of what only a 2026-07-28 client has (subscriptions/listen, input_required). */
+export const only2026: string | false = PROTOCOL === MODERN
+  ? false
+  : "2026-07-28 only: subscriptions/listen and input_required are 2026-07-28 features (the 2026 passes run them: CONDUCTOR_TEST_PROTOCOL=2026-07-28)";
+
+/** The connection's client as the SDK v2 Client it is in the 2026-07-28 passes (for what only it has: listen, input_required). */
+export function modernClient(s: Pick<Connected, "client">): ModernClient {
+  if (PROTOCOL !== MODERN) throw new Error("modernClient(): this pass's client speaks 2025-11-25");
+  return s.client as unknown as ModernClient;
+}
+
 /** For `{ skip: sqliteOnly }`: tests that open the SQLite file directly, or run the server on a file path themselves. */
 export const sqliteOnly: string | false = BACKEND === "postgres"
   ? "SQLite only: reads the SQLite file directly or starts the server on a file path (CONDUCTOR_TEST_BACKEND=postgres)"

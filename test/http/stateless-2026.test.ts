@@ -85,4 +85,52 @@ describe("MCP 2026-07-28 over HTTP, two processes on one database", () => {
     const listed = JSON.parse(await readText(bob, "orchestrator://runs")) as { runs: Array<{ run_id: string }> };
     assert.ok(!listed.runs.some((r) => r.run_id === started.run_id));
   });
+
+  test("subscriptions/listen: a stream held by one process hears of the run another drives; another principal's run is refused", { timeout: 60_000 }, async () => {
+    // One client listens on process A only; another drives the run on process B only.
+    const listener = await alternatingClient([a.url], TOKEN_ALICE, new Map());
+    const driver = await alternatingClient([b.url], TOKEN_ALICE, new Map());
+    try {
+      const started = await callTool<Status>(driver, "start_workflow", fiveTaskRequest({ wait_seconds: 60 }));
+      assert.equal(started.status, "interrupted", JSON.stringify(started));
+      const uri = `orchestrator://runs/${started.run_id}`;
+      const updates: string[] = [];
+      let created = 0;
+      let wake = () => {};
+      listener.setNotificationHandler("notifications/resources/updated", (n) => { updates.push(n.params.uri); wake(); });
+      listener.setNotificationHandler("notifications/resources/list_changed", () => { created++; wake(); });
+      const until = (done: () => boolean) => new Promise<void>((resolve) => {
+        wake = () => { if (done()) resolve(); };
+        wake();
+      });
+      const subscription = await listener.listen({ resourceSubscriptions: [uri, `${uri}/timeline`], resourcesListChanged: true });
+      assert.deepEqual(subscription.honoredFilter, { resourceSubscriptions: [uri, `${uri}/timeline`], resourcesListChanged: true });
+
+      const resumed = await callTool<Status>(driver, "approve_interrupt", { run_id: started.run_id, decision: "approve", wait_seconds: 60 });
+      assert.equal(resumed.pending_interrupts[0]?.point, "quality", JSON.stringify(resumed));
+      await until(() => updates.includes(uri) && updates.includes(`${uri}/timeline`));
+      assert.ok(updates.every((u) => u === uri || u === `${uri}/timeline`), `only the URIs listened to: ${JSON.stringify(updates)}`);
+      // The stream carries what it was opened for: the run's new state is readable on either process.
+      assert.equal((JSON.parse(await readText(listener, uri)) as Status).pending_interrupts[0]?.point, "quality");
+
+      // Bob may not listen to Alice's runs (as he may not subscribe to or read them), on either process...
+      await assert.rejects(bob.listen({ resourceSubscriptions: [uri] }), /unknown run_id/);
+      // ...nor hear of hers on a stream of his own: each principal's streams are fed from its own runs only.
+      let bobHeard = 0;
+      let bobWake = () => {};
+      bob.setNotificationHandler("notifications/resources/list_changed", () => { bobHeard++; bobWake(); });
+      bob.setNotificationHandler("notifications/resources/updated", () => { bobHeard++; bobWake(); });
+      const bobs = await bob.listen({ resourcesListChanged: true, resourceSubscriptions: ["orchestrator://runs"] });
+      await callTool<Status>(driver, "start_workflow", fiveTaskRequest({ approvals: [], wait_seconds: 60 }));
+      await until(() => created >= 1); // Alice's stream (on A) heard of her new run (made on B)
+      assert.equal(bobHeard, 0, "Bob heard of Alice's run");
+      const his = await callTool<Status>(bob, "start_workflow", fiveTaskRequest({ approvals: [], wait_seconds: 60 }));
+      assert.equal(his.status, "completed");
+      await new Promise<void>((resolve) => { bobWake = () => { if (bobHeard > 0) resolve(); }; bobWake(); });
+      await Promise.all([subscription.close(), bobs.close()]);
+      assert.equal(await subscription.closed, "local");
+    } finally {
+      await Promise.all([listener.close(), driver.close()]);
+    }
+  });
 });
