@@ -7,10 +7,10 @@ import { z } from "zod";
 import { RunStatusShape } from "../domain/run-status.js";
 import { UserError } from "../errors.js";
 import { RUN_VIEW_TOOL_META } from "../resources/run-view.js";
-import type { RunManager } from "../runs/run-manager.js";
 import type { GuardedServer } from "./error-boundary.js";
 import { annotationsFor } from "./tool-kind.js";
-import { runStatusResult, waitForRun, type RunWaitDeps } from "./wait-for-run.js";
+import { answerRound, statusOrForms, type InBandDeps } from "./in-band-approvals.js";
+import { waitForRun } from "./wait-for-run.js";
 
 export const ApproveInterruptInput = z.object({
   run_id: z.string().min(1).max(128).describe("The run waiting at an interrupt"),
@@ -29,11 +29,7 @@ export const ApproveInterruptInput = z.object({
 });
 
 /** What approve_interrupt calls. */
-export interface ApproveInterruptDeps extends RunWaitDeps {
-  manager: RunWaitDeps["manager"] & Pick<RunManager, "resume">;
-  /** Ties the run to this session (its sampling, elicitation and log records go to this client). */
-  followRun(runId: string): void;
-}
+export type ApproveInterruptDeps = InBandDeps;
 
 export function registerApproveInterrupt(server: GuardedServer, deps: ApproveInterruptDeps): void {
   registerAppTool(server, "approve_interrupt", {
@@ -50,6 +46,9 @@ export function registerApproveInterrupt(server: GuardedServer, deps: ApproveInt
     _meta: RUN_VIEW_TOOL_META,
     annotations: annotationsFor("update"),
   }, async (args, extra) => {
+    // A 2026-07-28 retry carries the answer to the next pause's form: the call's own decision was applied already.
+    const answered = await answerRound(deps, extra, args.wait_seconds);
+    if (answered) return answered;
     if (args.branch_results?.length && args.decision !== "approve") {
       throw new UserError('branch_results go with decision "approve"; to stop the run, answer a sync point with reject');
     }
@@ -61,6 +60,6 @@ export function registerApproveInterrupt(server: GuardedServer, deps: ApproveInt
     }, deps.principal);
     deps.followRun(args.run_id);
     const status = await waitForRun(deps, args.run_id, args.wait_seconds, extra);
-    return runStatusResult(status);
+    return statusOrForms(deps, extra, status, { askMore: true });
   });
 }

@@ -12,7 +12,8 @@ import type { RunManager } from "../runs/run-manager.js";
 import type { StartWorkflowArgs } from "../runs/start-request.js";
 import type { GuardedServer } from "./error-boundary.js";
 import { annotationsFor } from "./tool-kind.js";
-import { runStatusResult, waitForRun, type RunWaitDeps } from "./wait-for-run.js";
+import { answerRound, statusOrForms, type InBandDeps } from "./in-band-approvals.js";
+import { waitForRun } from "./wait-for-run.js";
 
 export const StartWorkflowInput = z.object({
   objective: z.string().min(1).max(4000).describe("What the whole run is for"),
@@ -41,12 +42,10 @@ type Same<A, B> = [A, keyof A] extends [B, keyof B] ? ([B, keyof B] extends [A, 
 true satisfies Same<Omit<z.infer<typeof StartWorkflowInput>, "wait_seconds">, StartWorkflowArgs>;
 
 /** What start_workflow calls. */
-export interface StartWorkflowDeps extends RunWaitDeps {
-  manager: RunWaitDeps["manager"] & Pick<RunManager, "start">;
+export interface StartWorkflowDeps extends InBandDeps {
+  manager: InBandDeps["manager"] & Pick<RunManager, "start">;
   /** Whether this session's client declared the sampling capability (for executor auto). */
   clientSamples(): boolean;
-  /** Ties the run to this session (its sampling, elicitation and log records go to this client). */
-  followRun(runId: string): void;
 }
 
 export function registerStartWorkflow(server: GuardedServer, deps: StartWorkflowDeps): void {
@@ -63,9 +62,12 @@ export function registerStartWorkflow(server: GuardedServer, deps: StartWorkflow
     _meta: RUN_VIEW_TOOL_META,
     annotations: annotationsFor("create-idempotent"),
   }, async ({ wait_seconds, ...request }, extra) => {
+    // A 2026-07-28 retry carrying the answer to a pause's form continues that run (in-band-approvals.ts).
+    const answered = await answerRound(deps, extra, wait_seconds);
+    if (answered) return answered;
     const { run_id, created } = await deps.manager.start(request, { principal: deps.principal, clientSamples: deps.clientSamples() });
     deps.followRun(run_id);
     const status = await waitForRun(deps, run_id, wait_seconds, extra);
-    return runStatusResult(status, created ? undefined : `Run ${run_id} exists already; returning it (run_id is an idempotency key).`);
+    return statusOrForms(deps, extra, status, { notes: created ? [] : [`Run ${run_id} exists already; returning it (run_id is an idempotency key).`], askMore: true });
   });
 }

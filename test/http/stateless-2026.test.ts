@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { Client, StreamableHTTPClientTransport, type CallToolResult } from "@modelcontextprotocol/client";
+import { Client, StreamableHTTPClientTransport, type CallToolResult, type ClientCapabilities } from "@modelcontextprotocol/client";
 import { SERVER, startHttpServer, tempDir, type HttpServerProcess } from "../helpers/server.js";
 import { fiveTaskRequest, type Status } from "../helpers/workflow.js";
 
@@ -16,7 +16,7 @@ const TOKEN_ALICE = "token-of-alice-0123456789";
 const TOKEN_BOB = "token-of-bob-0123456789ab";
 
 /** A 2026-07-28 client whose every HTTP request goes to the next of `urls` in turn; `served` counts them per URL. */
-async function alternatingClient(urls: string[], token: string, served: Map<string, number>): Promise<Client> {
+async function alternatingClient(urls: string[], token: string, served: Map<string, number>, capabilities?: ClientCapabilities): Promise<Client> {
   let next = 0;
   const roundRobin: typeof fetch = (input, init) => {
     const target = urls[next++ % urls.length]!;
@@ -24,7 +24,7 @@ async function alternatingClient(urls: string[], token: string, served: Map<stri
     const url = new URL(input instanceof Request ? input.url : String(input));
     return fetch(new URL(url.pathname + url.search, target), init);
   };
-  const client = new Client({ name: "stateless-2026", version: "0.0.0" }, { versionNegotiation: { mode: { pin: "2026-07-28" } } });
+  const client = new Client({ name: "stateless-2026", version: "0.0.0" }, { versionNegotiation: { mode: { pin: "2026-07-28" } }, ...(capabilities ? { capabilities } : {}) });
   await client.connect(new StreamableHTTPClientTransport(new URL(urls[0]!), { fetch: roundRobin, requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
   return client;
 }
@@ -131,6 +131,26 @@ describe("MCP 2026-07-28 over HTTP, two processes on one database", () => {
       assert.equal(await subscription.closed, "local");
     } finally {
       await Promise.all([listener.close(), driver.close()]);
+    }
+  });
+
+  test("approvals in-band: each retried call may land on the other process and still resumes the run", { timeout: 60_000 }, async () => {
+    const landed = new Map<string, number>();
+    const asking = await alternatingClient([a.url, b.url], TOKEN_ALICE, landed, { elicitation: { form: {} } });
+    try {
+      const asked: string[] = [];
+      asking.setRequestHandler("elicitation/create", async (request) => {
+        asked.push((request.params as { message: string }).message);
+        return { action: "accept", content: { decision: "approve" } };
+      });
+      const done = await callTool<Status>(asking, "start_workflow", fiveTaskRequest({ elicit: true, wait_seconds: 60 }));
+      assert.equal(done.status, "completed", JSON.stringify(done.pending_interrupts));
+      assert.equal(asked.length, 2);
+      // server/discover, then the call and its two retries, alternating: the rounds went to B, A and B, and each
+      // retry was answered by a process other than the one that asked.
+      assert.deepEqual([landed.get(a.url), landed.get(b.url)], [2, 2]);
+    } finally {
+      await asking.close();
     }
   });
 });
