@@ -31,6 +31,8 @@ export interface Settings {
   agentIdleSeconds: number;
   /** A process that stops renewing its run leases for this long loses them to another process. */
   leaseSeconds: number;
+  /** Finished runs older than this many days are deleted in the background; undefined: kept for ever. */
+  retainDays: number | undefined;
   limits: Limits;
   /** How clients reach the server: stdio (one client, one principal) or Streamable HTTP. */
   transport: Transport;
@@ -65,6 +67,7 @@ export const ENV = {
   poolMemoryMb: "CONDUCTOR_POOL_MEMORY_MB",
   agentIdleSeconds: "CONDUCTOR_AGENT_IDLE_SECONDS",
   leaseSeconds: "CONDUCTOR_LEASE_SECONDS",
+  retainDays: "CONDUCTOR_RETAIN_DAYS",
   maxTasks: "CONDUCTOR_MAX_TASKS",
   maxObjectiveChars: "CONDUCTOR_MAX_OBJECTIVE_CHARS",
   maxTimelinePage: "CONDUCTOR_MAX_TIMELINE_PAGE",
@@ -93,6 +96,8 @@ Options:
   --pool-memory-mb N   agent resource pool memory (env ${ENV.poolMemoryMb}; default: half this machine's memory, ${defaultCapacity().memory_mb})
   --agent-idle-seconds N  retire generated agents unused this long (env ${ENV.agentIdleSeconds}; default: 900)
   --lease-seconds N    how long a run stays with a process that stopped renewing its lease (env ${ENV.leaseSeconds}; default: 15)
+  --retain-days N      delete finished runs (completed, failed, cancelled) last changed more than N days ago, in the
+                       background (env ${ENV.retainDays}; default: none, runs are kept until delete_run)
   --max-tasks N        most tasks in one run, up to 500 (env ${ENV.maxTasks}; default: 500)
   --max-objective-chars N  longest objective, up to 4000 (env ${ENV.maxObjectiveChars}; default: 4000)
   --max-timeline-page N    largest get_timeline page, up to 1000 (env ${ENV.maxTimelinePage}; default: 1000)
@@ -142,6 +147,7 @@ export function parseCommand(argv: string[], rawEnv: NodeJS.ProcessEnv): ParsedC
         "pool-cpu": { type: "string" },
         "pool-memory-mb": { type: "string" },
         "agent-idle-seconds": { type: "string" },
+        "retain-days": { type: "string" },
         "lease-seconds": { type: "string" },
         "max-tasks": { type: "string" },
         "max-objective-chars": { type: "string" },
@@ -179,6 +185,8 @@ export function parseCommand(argv: string[], rawEnv: NodeJS.ProcessEnv): ParsedC
   const poolMemoryMb = positive("--pool-memory-mb", values["pool-memory-mb"] ?? env[ENV.poolMemoryMb] ?? String(capacity.memory_mb), true);
   const agentIdleSeconds = positive("--agent-idle-seconds", values["agent-idle-seconds"] ?? env[ENV.agentIdleSeconds] ?? "900", false);
   const leaseSeconds = positive("--lease-seconds", values["lease-seconds"] ?? env[ENV.leaseSeconds] ?? "15", false);
+  const retain = values["retain-days"] ?? env[ENV.retainDays];
+  const retainDays = retain === undefined || retain === "" ? undefined : positive("--retain-days", retain, false);
   const limits: Limits = {
     maxTasks: capped("--max-tasks", values["max-tasks"] ?? env[ENV.maxTasks] ?? "500", 500),
     maxObjectiveChars: capped("--max-objective-chars", values["max-objective-chars"] ?? env[ENV.maxObjectiveChars] ?? "4000", 4000),
@@ -210,6 +218,7 @@ export function parseCommand(argv: string[], rawEnv: NodeJS.ProcessEnv): ParsedC
       poolMemoryMb,
       agentIdleSeconds,
       leaseSeconds,
+      retainDays,
       limits,
       transport: transport as Transport,
       host,

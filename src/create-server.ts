@@ -65,6 +65,8 @@ export async function createConductor(settings: Settings, log: ServerLogger): Pr
       return session ? elicitDecision(session.server, run.run_id, pause) : null;
     },
     leases: storage.leases,
+    deleteRuns: (runIds) => storage.deleteRuns(runIds),
+    ...(settings.retainDays !== undefined ? { retainDays: settings.retainDays } : {}),
     maxConcurrentRuns: settings.limits.maxConcurrentRuns,
     limits: settings.limits,
     ...(settings.models ? { models: { ...settings.models, priced: (m: string) => settings.models!.prices[m] !== undefined } } : {}),

@@ -22,6 +22,10 @@ export class FinishedSnapshots {
     if (this.runs.size > this.maxRuns) this.runs.delete(this.runs.keys().next().value!);
   }
 
+  forget(runId: string): void {
+    this.runs.delete(runId);
+  }
+
   get(runId: string): FinishedSnapshot | undefined {
     return this.runs.get(runId);
   }

@@ -14,7 +14,7 @@ import type { WorkflowGraph } from "../orchestration/graph.js";
 import type { HumanDecision } from "../orchestration/quality.js";
 import type { Task } from "../domain/task.js";
 import { FINISHED_STATUSES, type RunRow } from "../domain/run-record.js";
-import type { ChangeFeed, LeaseStorage, RunStorage, TimelineStorage, UsageStorage } from "../storage/storage.js";
+import type { ChangeFeed, DeleteOutcome, LeaseStorage, RunStorage, TimelineStorage, UsageStorage } from "../storage/storage.js";
 import type { NewTimelineEvent } from "../domain/timeline-event.js";
 import type { InputAccess } from "./input-access.js";
 import { billedUsage } from "../agents/models/budget.js";
@@ -22,6 +22,7 @@ import { describeError } from "./describe-error.js";
 import { FinishedSnapshots } from "./finished-snapshots.js";
 import { startInput, storedRunOptions, type StoredRunOptions } from "./graph-input.js";
 import { InFlightInvocations } from "./in-flight-invocations.js";
+import { RunDeletion } from "./run-deletion.js";
 import { LeaseKeeper } from "./lease-keeper.js";
 import type { Answer } from "./resume-plan.js";
 import { RunInvocations } from "./run-invocation.js";
@@ -57,6 +58,10 @@ export interface RunManagerDeps {
   usage?: UsageStorage;
   /** The model executor's policy, where a model is configured. */
   models?: ModelPolicy;
+  /** Deletes finished runs and all of them (Storage.deleteRuns). */
+  deleteRuns(runIds: readonly string[]): Promise<DeleteOutcome[]> | DeleteOutcome[];
+  /** --retain-days: finished runs older than this are deleted in the background. */
+  retainDays?: number;
 }
 
 /** Who starts a run: the principal it will belong to, and whether their client can sample (for executor auto). */
@@ -77,6 +82,7 @@ export class RunManager {
   private readonly invocations: RunInvocations;
   private readonly resumption: RunResumption;
   private readonly recovery: RunRecovery;
+  private readonly deletion: RunDeletion;
 
   constructor(private readonly deps: RunManagerDeps) {
     const { runs, log, leases } = deps;
@@ -98,6 +104,10 @@ export class RunManager {
     const settlement = new RunSettlement({ runs, threads: this.threads, record, log, onRunEnded: (runId) => deps.onRunEnded(runId), finished: this.finished });
     this.invocations = new RunInvocations({
       runs, threads: this.threads, leases: this.leaseKeeper, slots: new RunSlots(deps.maxConcurrentRuns), inFlight: this.inFlight, settlement, record,
+    });
+    this.deletion = new RunDeletion({
+      runs, log, deleteRuns: (runIds) => deps.deleteRuns(runIds), isBusy: (runId) => this.queue.isBusy(runId),
+      forget: (runId) => this.finished.forget(runId), ...(deps.retainDays !== undefined ? { retainDays: deps.retainDays } : {}),
     });
     this.resumption = new RunResumption({ runs, threads: this.threads, leases: this.leaseKeeper, record, log, ...(deps.askUser ? { askUser: (run, pause) => deps.askUser!(run, pause) } : {}) });
   }
@@ -137,7 +147,8 @@ export class RunManager {
     const options = storedRunOptions(run);
     const created = await this.deps.runs.create({ run_id: runId, principal: origin.principal, objective: run.objective, options, executor: run.executor, inputs: run.inline, lease: { owner: this.deps.leases.owner.id, expires_at: Date.now() + this.deps.leases.leaseMs } });
     if (!created) {
-      await this.existing(runId, origin.principal); // started at the same moment by another call: theirs or a taken id
+      // Started at the same moment by another call of the principal's; else a taken id (another's, or a deleted run's).
+      if (!(await this.existing(runId, origin.principal))) throw takenRunId(runId);
       return { run_id: runId, created: false };
     }
     await this.recordEvents(runId, [{ key: "run_started", event: "run_started", data: { tasks: run.tasks.length, executor: run.executor, approvals: run.options.approvals, sync_points: run.sync_points.map((p) => p.name) } }]);
@@ -152,7 +163,7 @@ export class RunManager {
   private async existing(runId: string, principal: string): Promise<boolean> {
     const owner = await this.deps.runs.principalOf(runId);
     if (owner === undefined) return false;
-    if (owner !== principal) throw new UserError(`run_id "${runId}" cannot be used; leave run_id out to get a fresh one, or choose another`);
+    if (owner !== principal) throw takenRunId(runId);
     return true;
   }
 
@@ -226,17 +237,30 @@ export class RunManager {
     await this.waitForSettle(runId, 30);
   }
 
+  /** Deletes the principal's finished run and all of it (run-deletion.ts). Throws UserError when it cannot. */
+  async delete(runId: string, principal: string): Promise<void> {
+    await this.requireRun(runId, principal);
+    await this.deletion.delete(runId);
+  }
+
+  /** One retention sweep now (it also runs in the background with --retain-days); returns how many runs it deleted. */
+  sweepRetention(): Promise<number> {
+    return this.deletion.sweep();
+  }
+
   /**
    * Starts the background duties: renewing the leases of the runs this process executes, noticing a
-   * cancel_run made by another process, and taking over runs whose process died.
+   * cancel_run made by another process, taking over runs whose process died, and retention.
    */
   startBackground(): void {
     this.leaseKeeper.start();
+    this.deletion.start();
   }
 
   /** For a clean exit: runs in flight are recorded as interrupted and their leases freed, so the next start (or another process) resumes them at once. */
   async shutdown(reason: string): Promise<string[]> {
     this.leaseKeeper.stop();
+    this.deletion.stop();
     this.invocations.close();
     const inFlight = this.queue.runIds();
     for (const runId of inFlight) {
@@ -259,4 +283,8 @@ export class RunManager {
     const command = await this.resumption.elicit(row, settled.pending);
     if (command) await this.step(runId, command);
   }
+}
+
+function takenRunId(runId: string): UserError {
+  return new UserError(`run_id "${runId}" cannot be used; leave run_id out to get a fresh one, or choose another`);
 }

@@ -189,6 +189,18 @@ const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> 
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 9,
+    name: "deleted runs: the id and its principal only, so the id is never another principal's",
+    sql: `
+      CREATE TABLE conductor_deleted_runs (
+        run_id TEXT PRIMARY KEY,
+        principal TEXT NOT NULL,
+        deleted_at TEXT NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX conductor_runs_finished ON conductor_runs (status, updated_at, run_id);
+    `,
+  },
 ];
 
 /** Pages of write-ahead log between automatic checkpoints (SQLite's default is 1,000). */
@@ -208,6 +220,9 @@ export function openDatabase(file: string): Db {
   // a page rewritten many times between them is copied once.
   db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
   db.pragma("foreign_keys = ON");
+  // What a deletion frees is overwritten with zeros (delete_run, retention, pruned checkpoints): deleted text must
+  // be gone from the file, not only unlinked. run-deletion.ts then truncates the write-ahead log.
+  db.pragma("secure_delete = ON");
   migrate(db);
   return db;
 }

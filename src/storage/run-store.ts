@@ -23,6 +23,9 @@ export class RunStore implements RunStorage {
         VALUES (@run_id, @principal, 'running', @objective, @options_json, @executor, @now, @now, @owner, @expires)`),
       insertInput: db.prepare("INSERT INTO conductor_inputs (run_id, task_id, idx, name, text) VALUES (?, ?, ?, ?, ?)"),
       get: db.prepare("SELECT * FROM conductor_runs WHERE run_id = ?"),
+      deletedOfOther: db.prepare("SELECT 1 FROM conductor_deleted_runs WHERE run_id = ? AND principal <> ?").pluck(),
+      finishedBefore: db.prepare(`SELECT run_id FROM conductor_runs WHERE status IN ('completed', 'failed', 'cancelled')
+        AND updated_at < ? ORDER BY updated_at, run_id LIMIT ?`).pluck(),
       list: db.prepare(`SELECT run_id, status, objective, created_at, updated_at FROM conductor_runs WHERE principal = ?
         ORDER BY created_at DESC, run_id DESC LIMIT ?`),
       ids: db.prepare(`SELECT run_id FROM conductor_runs WHERE principal = ? AND run_id LIKE ? ESCAPE '\\'
@@ -39,7 +42,8 @@ export class RunStore implements RunStorage {
   /** Inserts a run and its inline inputs atomically. Returns false when the run id exists already. */
   create<Options>(run: NewRun<Options>): boolean {
     return this.db.transaction(() => {
-      if (this.stmts.get.get(run.run_id)) return false;
+      // A deleted run's id stays its principal's: a cached principal (here or in another process) never goes stale.
+      if (this.stmts.get.get(run.run_id) || this.stmts.deletedOfOther.get(run.run_id, run.principal) !== undefined) return false;
       this.stmts.insert.run({
         run_id: run.run_id,
         principal: run.principal,
@@ -80,6 +84,16 @@ export class RunStore implements RunStorage {
     if (this.principals.size >= PRINCIPAL_CACHE) this.principals.clear();
     this.principals.set(runId, row.principal);
     return row.principal;
+  }
+
+  /** Finished runs (completed, failed, cancelled) last changed before `before` (ISO time), oldest first (ties by run_id). */
+  finishedBefore(before: string, limit: number): string[] {
+    return this.stmts.finishedBefore.all(before, limit) as string[];
+  }
+
+  /** Drops what is remembered of a deleted run. */
+  forget(runId: string): void {
+    this.principals.delete(runId);
   }
 
   /** Every principal's runs of the status, oldest first (ties by run_id). */

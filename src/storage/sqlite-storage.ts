@@ -8,6 +8,7 @@ import { BranchResultStore } from "./branch-result-store.js";
 import { createCheckpointer, createCheckpointPruner } from "./checkpointer.js";
 import { RunLeases } from "./run-leases.js";
 import { type LeaseOwner } from "./lease-owner.js";
+import { createRunDeleter } from "./run-deletion.js";
 import { RunStore } from "./run-store.js";
 import { SqlitePollingFeed } from "./sqlite-change-feed.js";
 import type { Storage } from "./storage.js";
@@ -17,9 +18,10 @@ import { UsageLedger } from "./usage-ledger.js";
 
 export function openSqliteStorage(file: string, options: { owner: LeaseOwner; leaseMs: number; env?: NodeJS.ProcessEnv; pollMs?: number }): Storage {
   const db = openDatabase(file);
+  const runs = new RunStore(db);
   return {
     backend: "sqlite",
-    runs: new RunStore(db),
+    runs,
     timeline: new TimelineStore(db),
     leases: new RunLeases(db, options.owner, options.leaseMs),
     agents: new AgentStore(db),
@@ -28,6 +30,7 @@ export function openSqliteStorage(file: string, options: { owner: LeaseOwner; le
     usage: new UsageLedger(db),
     checkpointer: createCheckpointer(db, options.env),
     pruneCheckpoints: createCheckpointPruner(db),
+    deleteRuns: createRunDeleter(db, (runId) => runs.forget(runId)),
     changes: new SqlitePollingFeed(db, options.pollMs),
     async healthy() {
       try {

@@ -27,6 +27,8 @@ export interface RunStorage {
   idsStartingWith(principal: string, prefix: string, limit?: number): Awaitable<string[]>;
   /** Who a run belongs to, or undefined for an unknown run. */
   principalOf(runId: string): Awaitable<string | undefined>;
+  /** Finished runs (completed, failed, cancelled) last changed before `before` (ISO time), oldest first (ties by run_id). */
+  finishedBefore(before: string, limit: number): Awaitable<string[]>;
   /** Every principal's runs of the status, oldest first (ties by run_id). */
   idsWithStatus(status: RunStatusName): Awaitable<string[]>;
   /** Which of `runIds` have the status, in one read (the lease heartbeat's check of the runs it drives); order unspecified. */
@@ -136,6 +138,8 @@ export interface UsageStorage {
   totals(runId: string): Awaitable<UsageTotals>;
 }
 
+export type DeleteOutcome = "deleted" | "unknown" | RunStatusName;
+
 /** What happened to a run, as other processes on the same database hear of it. */
 export interface RunChange {
   run_id: string;
@@ -164,6 +168,13 @@ export interface Storage {
   results: BranchResultStorage;
   usage: UsageStorage;
   checkpointer: BaseCheckpointSaver;
+  /**
+   * Deletes finished runs and all of them (each run's row, inputs, timeline, branch results, usage ledger, its
+   * agents, and every checkpoint with what they refer to), one transaction per run; what they freed is overwritten.
+   * Keeps only each id and principal (conductor_deleted_runs). A run not finished is left as it is: its answer is
+   * its status. Answers in the order given.
+   */
+  deleteRuns(runIds: readonly string[]): Awaitable<DeleteOutcome[]>;
   /** Deletes every checkpoint of a finished run but the last (and what only they refer to). */
   pruneCheckpoints(threadId: string): Awaitable<number>;
   changes: ChangeFeed;

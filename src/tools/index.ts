@@ -5,6 +5,7 @@
 import type { GuardedServer } from "./error-boundary.js";
 import { registerApproveInterrupt, type ApproveInterruptDeps } from "./approve-interrupt.js";
 import { registerCancelRun, type CancelRunDeps } from "./cancel-run.js";
+import { registerDeleteRun, type DeleteRunDeps } from "./delete-run.js";
 import { registerGetTimeline, type GetTimelineDeps } from "./get-timeline.js";
 import { registerGenerateAgent, type GenerateAgentDeps } from "./generate-agent.js";
 import { registerRegisterAgentTemplate, type RegisterAgentTemplateDeps } from "./register-agent-template.js";
@@ -13,7 +14,7 @@ import { registerStartWorkflow, type StartWorkflowDeps } from "./start-workflow.
 
 /** What the tools call, together: one session's principal and the services the composition root built. */
 export type ToolDeps = StartWorkflowDeps & ApproveInterruptDeps & GetTimelineDeps & RegisterAgentTemplateDeps
-  & GenerateAgentDeps & RetireAgentDeps & CancelRunDeps;
+  & GenerateAgentDeps & RetireAgentDeps & CancelRunDeps & DeleteRunDeps;
 
 export function registerTools(server: GuardedServer, deps: ToolDeps): void {
   registerStartWorkflow(server, deps);
@@ -23,4 +24,5 @@ export function registerTools(server: GuardedServer, deps: ToolDeps): void {
   registerGenerateAgent(server, deps);
   registerRetireAgent(server, deps);
   registerCancelRun(server, deps);
+  registerDeleteRun(server, deps);
 }

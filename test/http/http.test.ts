@@ -123,6 +123,11 @@ describe("Streamable HTTP with bearer tokens", () => {
     assert.ok(alicesList.runs.some((r) => r.run_id === "alice-run"));
     const cancelled = await call<Status>(alice, "cancel_run", { run_id: "alice-run" });
     assert.equal(cancelled.status, "cancelled");
+    // Finished: B still cannot delete it, A can; and the deleted id never becomes B's.
+    assert.match(await callError(bob, "delete_run", { run_id: "alice-run" }), unknown);
+    assert.equal((await readJson<Status>(alice, "orchestrator://runs/alice-run")).status, "cancelled", "B's attempt deleted nothing");
+    await call(alice, "delete_run", { run_id: "alice-run" });
+    assert.match(await callError(bob, "start_workflow", fiveTaskRequest({ run_id: "alice-run" })), /run_id "alice-run" cannot be used/);
   });
 
   test("registered templates and generated agents belong to their principal", async () => {

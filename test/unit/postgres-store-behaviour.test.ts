@@ -15,7 +15,7 @@ import { freshDatabase, SKIP_POSTGRES, type FreshDatabase } from "../helpers/pos
 
 /** Every table of the server's own (not the checkpointer's): what a test may have written. */
 const TABLES = ["conductor_runs", "conductor_inputs", "conductor_events", "conductor_agent_templates", "conductor_agent_outcomes",
-  "conductor_agents", "conductor_branch_results", "conductor_model_usage"];
+  "conductor_agents", "conductor_branch_results", "conductor_model_usage", "conductor_deleted_runs", "checkpoints", "checkpoint_writes", "checkpoint_blobs"];
 
 let database: FreshDatabase | undefined;
 let sql: pg.Pool | undefined;
@@ -43,6 +43,21 @@ async function openPostgres(): Promise<StoreHarness> {
     backdoor: {
       async setRunCreatedAt(runId, iso) {
         changed(`run ${runId}`, await sql!.query("UPDATE conductor_runs SET created_at = $1 WHERE run_id = $2", [iso, runId]));
+      },
+      async setRunUpdatedAt(runId, iso) {
+        changed(`run ${runId}`, await sql!.query("UPDATE conductor_runs SET updated_at = $1 WHERE run_id = $2", [iso, runId]));
+      },
+      async rowsOf(runId) {
+        const count = async (table: string, column = "run_id") => {
+          const { rows } = await sql!.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${table} WHERE ${column} = $1`, [runId]);
+          return Number(rows[0]!.n);
+        };
+        return {
+          runs: await count("conductor_runs"), inputs: await count("conductor_inputs"), events: await count("conductor_events"),
+          results: await count("conductor_branch_results"), usage: await count("conductor_model_usage"), agents: await count("conductor_agents"),
+          checkpoints: await count("checkpoints", "thread_id"), writes: await count("checkpoint_writes", "thread_id"),
+          blobs: await count("checkpoint_blobs", "thread_id"), entries: 0,
+        };
       },
       async setAgentTimes(agentId, times) {
         changed(`agent ${agentId}`, await sql!.query(`UPDATE conductor_agents SET created_at = COALESCE($1, created_at),

@@ -37,6 +37,21 @@ async function openSqlite(): Promise<StoreHarness> {
       async setRunCreatedAt(runId, iso) {
         changed(`run ${runId}`, db.prepare("UPDATE conductor_runs SET created_at = ? WHERE run_id = ?").run(iso, runId).changes);
       },
+      async setRunUpdatedAt(runId, iso) {
+        changed(`run ${runId}`, db.prepare("UPDATE conductor_runs SET updated_at = ? WHERE run_id = ?").run(iso, runId).changes);
+      },
+      async rowsOf(runId) {
+        const count = (table: string, column = "run_id") => {
+          const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table);
+          return exists ? (db.prepare(`SELECT COUNT(*) FROM ${table} WHERE ${column} = ?`).pluck().get(runId) as number) : 0;
+        };
+        return {
+          runs: count("conductor_runs"), inputs: count("conductor_inputs"), events: count("conductor_events"),
+          results: count("conductor_branch_results"), usage: count("conductor_model_usage"), agents: count("conductor_agents"),
+          checkpoints: count("checkpoints", "thread_id"), writes: count("writes", "thread_id"),
+          blobs: count("conductor_checkpoint_blobs", "thread_id"), entries: count("conductor_checkpoint_entries", "thread_id"),
+        };
+      },
       async setAgentTimes(agentId, times) {
         changed(`agent ${agentId}`, db.prepare(`UPDATE conductor_agents SET created_at = COALESCE(?, created_at), last_used_at = COALESCE(?, last_used_at)
           WHERE agent_id = ?`).run(times.created_at ?? null, times.last_used_at ?? null, agentId).changes);

@@ -10,6 +10,7 @@ import { PgBranchResultStore } from "./branch-result-store.js";
 import { PgChangeFeed } from "./change-feed.js";
 import { createPostgresCheckpointPruner } from "./checkpoint-pruner.js";
 import { createPostgresCheckpointer } from "./checkpointer.js";
+import { createPostgresRunDeleter } from "./run-deletion.js";
 import { createPool, migrate, PgDatabase, poolSize } from "./pg-database.js";
 import { PgRunLeases } from "./run-leases.js";
 import { PgRunStore } from "./run-store.js";
@@ -29,10 +30,11 @@ export async function openPostgresStorage(url: string, options: { owner: LeaseOw
     const db = new PgDatabase(pool);
     const changes = new PgChangeFeed(db, url, options.owner.id);
     const prune = createPostgresCheckpointPruner(db);
+    const runs = new PgRunStore(db);
     let closed = false;
     return {
       backend: "postgres",
-      runs: new PgRunStore(db),
+      runs,
       timeline: new PgTimelineStore(db),
       leases: new PgRunLeases(db, options.owner, options.leaseMs),
       agents: new PgAgentStore(db),
@@ -41,6 +43,7 @@ export async function openPostgresStorage(url: string, options: { owner: LeaseOw
       usage: new PgUsageLedger(db),
       checkpointer,
       pruneCheckpoints: prune,
+      deleteRuns: createPostgresRunDeleter(db, (runId) => runs.forget(runId)),
       changes,
       healthy: () => answers(db),
       async close() {

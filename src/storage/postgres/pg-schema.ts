@@ -122,4 +122,16 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       );
     `,
   },
+  {
+    version: 3,
+    name: "deleted runs: the id and its principal only, so the id is never another principal's",
+    sql: `
+      CREATE TABLE conductor_deleted_runs (
+        run_id TEXT COLLATE "C" PRIMARY KEY,
+        principal TEXT NOT NULL,
+        deleted_at TEXT NOT NULL
+      );
+      CREATE INDEX conductor_runs_finished ON conductor_runs (status, updated_at, run_id);
+    `,
+  },
 ];

@@ -21,7 +21,9 @@ export class PgRunStore implements RunStorage {
       const now = new Date().toISOString();
       const inserted = await this.db.query(`INSERT INTO conductor_runs
         (run_id, principal, status, objective, options_json, executor, created_at, updated_at, owner, lease_expires_at)
-        VALUES ($1, $2, 'running', $3, $4, $5, $6, $6, $7, $8) ON CONFLICT (run_id) DO NOTHING`,
+        SELECT $1, $2, 'running', $3, $4, $5, $6, $6, $7, $8
+        WHERE NOT EXISTS (SELECT 1 FROM conductor_deleted_runs WHERE run_id = $1 AND principal <> $2)
+        ON CONFLICT (run_id) DO NOTHING`,
         [run.run_id, run.principal, run.objective, JSON.stringify(run.options), run.executor, now, run.lease?.owner ?? null, run.lease ? Math.round(run.lease.expires_at) : null]);
       if (inserted.rowCount !== 1) return false;
       for (const input of run.inputs) {
@@ -62,6 +64,18 @@ export class PgRunStore implements RunStorage {
     if (this.principals.size >= PRINCIPAL_CACHE) this.principals.clear();
     this.principals.set(runId, row.principal);
     return row.principal;
+  }
+
+  /** Finished runs (completed, failed, cancelled) last changed before `before` (ISO time), oldest first (ties by run_id). */
+  async finishedBefore(before: string, limit: number): Promise<string[]> {
+    const rows = await this.db.rows<{ run_id: string }>(`SELECT run_id FROM conductor_runs WHERE status IN ('completed', 'failed', 'cancelled')
+      AND updated_at < $1 ORDER BY updated_at, run_id LIMIT $2`, [before, limit]);
+    return rows.map((r) => r.run_id);
+  }
+
+  /** Drops what is remembered of a deleted run. */
+  forget(runId: string): void {
+    this.principals.delete(runId);
   }
 
   /** Every principal's runs of the status, oldest first (ties by run_id). */

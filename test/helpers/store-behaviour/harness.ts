@@ -19,6 +19,10 @@ export interface Lease {
 export interface Backdoor {
   /** Sets a run's created_at (an ISO timestamp, as the stores write them). */
   setRunCreatedAt(runId: string, iso: string): Promise<void>;
+  /** Sets a run's updated_at (an ISO timestamp): when it last changed, what retention goes by. */
+  setRunUpdatedAt(runId: string, iso: string): Promise<void>;
+  /** How many rows of the run (or its thread) each of the run's tables holds, by table name. */
+  rowsOf(runId: string): Promise<Record<string, number>>;
   /** Sets an agent's created_at and/or last_used_at. */
   setAgentTimes(agentId: string, times: { created_at?: string; last_used_at?: string }): Promise<void>;
   setLease(runId: string, lease: Lease): Promise<void>;

@@ -3,6 +3,7 @@ import type { OpenStores } from "./harness.js";
 import { defineAgentStoreBehaviour } from "./agent-store.js";
 import { defineBranchResultStoreBehaviour } from "./branch-result-store.js";
 import { defineLeaseBehaviour } from "./leases.js";
+import { defineRunDeletionBehaviour } from "./run-deletion.js";
 import { defineRunStoreBehaviour } from "./run-store.js";
 import { defineTemplateStoreBehaviour } from "./template-store.js";
 import { defineTimelineStoreBehaviour } from "./timeline-store.js";
@@ -16,4 +17,5 @@ export function defineStoreBehaviour(open: OpenStores): void {
   defineBranchResultStoreBehaviour(open);
   defineLeaseBehaviour(open);
   defineUsageLedgerBehaviour(open);
+  defineRunDeletionBehaviour(open);
 }
