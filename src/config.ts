@@ -31,6 +31,8 @@ export interface Settings {
   agentIdleSeconds: number;
   /** A process that stops renewing its run leases for this long loses them to another process. */
   leaseSeconds: number;
+  /** http: serve the metrics in Prometheus text at /metrics. */
+  metrics: boolean;
   /** Finished runs older than this many days are deleted in the background; undefined: kept for ever. */
   retainDays: number | undefined;
   limits: Limits;
@@ -68,6 +70,7 @@ export const ENV = {
   agentIdleSeconds: "CONDUCTOR_AGENT_IDLE_SECONDS",
   leaseSeconds: "CONDUCTOR_LEASE_SECONDS",
   retainDays: "CONDUCTOR_RETAIN_DAYS",
+  metrics: "CONDUCTOR_METRICS",
   maxTasks: "CONDUCTOR_MAX_TASKS",
   maxObjectiveChars: "CONDUCTOR_MAX_OBJECTIVE_CHARS",
   maxTimelinePage: "CONDUCTOR_MAX_TIMELINE_PAGE",
@@ -106,6 +109,8 @@ Options:
   --host HOST          http: the address to listen on (env ${ENV.host}; default: 127.0.0.1); a non-loopback
                        address needs --auth-tokens
   --port N             http: the port, 0 for any free one (env ${ENV.port}; default: 3000)
+  --metrics            http: serve metrics in Prometheus text at GET /metrics (env ${ENV.metrics}=1; OTLP
+                       metrics follow the standard OTEL_ variables either way; default: off)
   --auth-tokens FILE   http: bearer tokens, one "TOKEN PRINCIPAL" per line; each principal sees only its own
                        runs, agents and templates (env ${ENV.authTokens}; default: none, no authentication)
   --worker-threads N   threads for the offline text work (ranking, statistics), off the event loop
@@ -148,6 +153,7 @@ export function parseCommand(argv: string[], rawEnv: NodeJS.ProcessEnv): ParsedC
         "pool-memory-mb": { type: "string" },
         "agent-idle-seconds": { type: "string" },
         "retain-days": { type: "string" },
+        metrics: { type: "boolean" },
         "lease-seconds": { type: "string" },
         "max-tasks": { type: "string" },
         "max-objective-chars": { type: "string" },
@@ -205,6 +211,8 @@ export function parseCommand(argv: string[], rawEnv: NodeJS.ProcessEnv): ParsedC
   if (transport === "http" && !tokens && !isLoopback(host)) {
     throw new SettingsError(`refusing to listen on ${host} without authentication: give --auth-tokens FILE, or listen on 127.0.0.1`);
   }
+  const metrics = values.metrics === true || ["1", "true", "yes"].includes((env[ENV.metrics] ?? "").trim().toLowerCase());
+  if (metrics && transport !== "http") throw new SettingsError("--metrics serves GET /metrics over HTTP: give it with --transport http (OTLP metrics need only the OTEL_ variables)");
   const workerThreads = positive("--worker-threads", values["worker-threads"] ?? env[ENV.workerThreads] ?? String(os.availableParallelism()), true);
   const dirs = values["allow-dir"] ?? (env[ENV.allowDirs] ? env[ENV.allowDirs]!.split(path.delimiter) : []);
   return {
@@ -219,6 +227,7 @@ export function parseCommand(argv: string[], rawEnv: NodeJS.ProcessEnv): ParsedC
       agentIdleSeconds,
       leaseSeconds,
       retainDays,
+      metrics,
       limits,
       transport: transport as Transport,
       host,

@@ -29,6 +29,9 @@ import { elicitDecision } from "./sessions/elicit-decision.js";
 import { openStorage } from "./storage/open-storage.js";
 import { modelExecution } from "./model-execution.js";
 import { RunInterest } from "./resources/run-interest.js";
+import { RunMetrics } from "./telemetry/run-metrics.js";
+import type { NewTimelineEvent } from "./domain/timeline-event.js";
+import type { Meter } from "@opentelemetry/api";
 
 export { VERSION } from "./version.js";
 
@@ -41,8 +44,19 @@ export interface Conductor {
   close(reason?: string): Promise<void>;
 }
 
-export async function createConductor(settings: Settings, log: ServerLogger): Promise<Conductor> {
+export interface ConductorOptions {
+  /** Where the server's metrics go (telemetry/metrics-setup.ts); none: metrics are off and cost nothing. */
+  meter?: Meter;
+}
+
+export async function createConductor(settings: Settings, log: ServerLogger, options: ConductorOptions = {}): Promise<Conductor> {
   const storage = await openStorage(settings.dbPath, { leaseMs: settings.leaseSeconds * 1000 });
+  let manager: RunManager | undefined;
+  const metrics = options.meter && new RunMetrics(options.meter, {
+    waitingRuns: async () => (await storage.runs.idsWithStatus("interrupted")).length,
+    queuedRuns: () => manager?.queueDepth() ?? 0,
+  });
+  const usage = metrics ? metrics.measure(storage.usage) : storage.usage;
   const { runs, timeline, results, agents: agentStore } = storage;
   const inputs = new InputAccess(settings.allowedDirs, settings.maxInputBytes);
   const pool = new ResourcePool({ cpu: settings.poolCpu, memory_mb: settings.poolMemoryMb });
@@ -51,8 +65,9 @@ export async function createConductor(settings: Settings, log: ServerLogger): Pr
   await allocations.restore(storage.backend === "postgres");
   const sessions = new ClientSessions();
   const principalOf = async (runId: string) => (await runs.principalOf(runId)) ?? "";
-  const manager = new RunManager({
-    runs, timeline, inputs, log, changes: storage.changes, usage: storage.usage,
+  manager = new RunManager({
+    runs, timeline, inputs, log, changes: storage.changes, usage,
+    ...(metrics ? { observeEvents: (_runId: string, events: readonly NewTimelineEvent[]) => metrics.observeEvents(events) } : {}),
     checkTasks: async (tasks, principal) => {
       for (const t of tasks) if (t.agent_id !== undefined) await factory.pinnable(t.agent_id, t.type, principal);
     },
@@ -86,7 +101,7 @@ export async function createConductor(settings: Settings, log: ServerLogger): Pr
     return session.server.server.createMessage(params, options);
   };
   const offline = createOfflinePool({ maxThreads: settings.workerThreads });
-  const models = modelExecution(settings, storage.usage, offline);
+  const models = modelExecution(settings, usage, offline);
   const graph = buildWorkflowGraph({
     executors: { builtin: createBuiltinExecutor(offline), sampling: createSamplingExecutor(sample, offline), delegate: createDelegateExecutor(offline), model: models.executor },
     agents: createRunAgents(factory, allocations, agentStore, principalOf),

@@ -8,6 +8,7 @@ import { createConductor, VERSION, type Conductor } from "./create-server.js";
 import { loadTokens } from "./http/auth-tokens.js";
 import { createStderrLogger, type Logger } from "./log.js";
 import { LOCAL_PRINCIPAL } from "./sessions/client-sessions.js";
+import { otlpMetricsConfigured } from "./telemetry/metrics-config.js";
 import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import { StdioTransport, type StdioTransportOptions } from "./stdio/stdio-transport.js";
 import { ListenStreams } from "./resources/listen-streams.js";
@@ -35,15 +36,22 @@ async function main(): Promise<void> {
   }
   const { settings } = command;
   const log = createStderrLogger(settings.logLevel);
-  const conductor = await createConductor(settings, log);
+  // The metrics SDK only when asked for (--metrics, or an OTLP metrics endpoint in the OTEL_ variables).
+  const metrics = settings.metrics || otlpMetricsConfigured(process.env)
+    ? await (await import("./telemetry/metrics-setup.js")).startMetrics({ prometheus: settings.metrics, env: process.env })
+    : undefined;
+  const conductor = await createConductor(settings, log, metrics ? { meter: metrics.meter } : {});
   // Runs a dead process left running are queued before the first request is read, so a client asking about one
   // at once finds it busy (and can wait for it). Their branches wait for their client to be back where they need it.
   await resumeOrphans(conductor, log);
   let stopTransport: () => Promise<void>;
   if (settings.transport === "http") {
     const { serveHttp } = await import("./http/http-server.js"); // express and the HTTP transport only when serving HTTP
-    const http = await serveHttp(conductor, settings, tokens, log);
-    stopTransport = http.close;
+    const http = await serveHttp(conductor, settings, tokens, log, metrics?.prometheus);
+    stopTransport = async () => {
+      await http.close();
+      await metrics?.shutdown().catch(() => undefined);
+    };
     log.info(`conductor-mcp ${VERSION} serving Streamable HTTP on ${http.url}`, {
       db: redactDb(settings.dbPath), allowedDirs: settings.allowedDirs, principals: tokens ? [...tokens.principals] : [LOCAL_PRINCIPAL],
     });
@@ -55,7 +63,10 @@ async function main(): Promise<void> {
       transport: stdioTransport(settings, log, new ListenStreams(conductor.context.interest).observe(LOCAL_PRINCIPAL)),
       onerror: (error) => log.warning(`stdio: ${error.message}`),
     });
-    stopTransport = () => stdio.close();
+    stopTransport = async () => {
+      await stdio.close();
+      await metrics?.shutdown().catch(() => undefined);
+    };
     log.info(`conductor-mcp ${VERSION} serving on stdio`, { db: redactDb(settings.dbPath), allowedDirs: settings.allowedDirs, model: settings.models?.model ?? null });
   }
   conductor.context.manager.startBackground();

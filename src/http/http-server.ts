@@ -5,7 +5,7 @@
  * Host and Origin checks against DNS rebinding, and `GET /healthz`.
  */
 import { randomUUID } from "node:crypto";
-import type { Server } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import express, { type ErrorRequestHandler, type NextFunction, type Request, type RequestHandler, type Response } from "express";
 import { isInitializeRequest, isLegacyRequest } from "@modelcontextprotocol/server";
@@ -32,7 +32,11 @@ interface HttpSession {
   listening: boolean;
 }
 
-export async function serveHttp(conductor: Conductor, settings: Settings, tokens: TokenTable | undefined, log: Logger): Promise<HttpServing> {
+export async function serveHttp(
+  conductor: Conductor, settings: Settings, tokens: TokenTable | undefined, log: Logger,
+  /** With --metrics: answers GET /metrics (Prometheus text; no token needed, like /healthz: it names no run or principal). */
+  metrics?: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<HttpServing> {
   const loopback = isLoopback(settings.host);
   const wildcard = settings.host === "0.0.0.0" || settings.host === "::";
   const app = express();
@@ -50,6 +54,8 @@ export async function serveHttp(conductor: Conductor, settings: Settings, tokens
     const healthy = await conductor.healthy();
     res.status(healthy ? 200 : 503).json({ status: healthy ? "ok" : "database unreachable", version: VERSION, backend: conductor.context.storage.backend });
   });
+
+  if (metrics) app.get("/metrics", (req, res) => metrics(req, res));
 
   const authenticate: RequestHandler = tokens
     ? requireBearerAuth({ verifier: tokenVerifier(tokens) })

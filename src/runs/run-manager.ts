@@ -62,6 +62,8 @@ export interface RunManagerDeps {
   deleteRuns(runIds: readonly string[]): Promise<DeleteOutcome[]> | DeleteOutcome[];
   /** --retain-days: finished runs older than this are deleted in the background. */
   retainDays?: number;
+  /** Sees every timeline event as it is recorded (metrics). */
+  observeEvents?(runId: string, events: readonly NewTimelineEvent[]): void;
 }
 
 /** Who starts a run: the principal it will belong to, and whether their client can sample (for executor auto). */
@@ -83,6 +85,7 @@ export class RunManager {
   private readonly resumption: RunResumption;
   private readonly recovery: RunRecovery;
   private readonly deletion: RunDeletion;
+  private readonly slots: RunSlots;
 
   constructor(private readonly deps: RunManagerDeps) {
     const { runs, log, leases } = deps;
@@ -103,7 +106,7 @@ export class RunManager {
     this.leaseKeeper = new LeaseKeeper({ leases, runs, inFlight: this.inFlight, held: () => this.queue.runIds(), log, recover: () => this.recover() });
     const settlement = new RunSettlement({ runs, threads: this.threads, record, log, onRunEnded: (runId) => deps.onRunEnded(runId), finished: this.finished });
     this.invocations = new RunInvocations({
-      runs, threads: this.threads, leases: this.leaseKeeper, slots: new RunSlots(deps.maxConcurrentRuns), inFlight: this.inFlight, settlement, record,
+      runs, threads: this.threads, leases: this.leaseKeeper, slots: this.slots = new RunSlots(deps.maxConcurrentRuns), inFlight: this.inFlight, settlement, record,
     });
     this.deletion = new RunDeletion({
       runs, log, deleteRuns: (runIds) => deps.deleteRuns(runIds), isBusy: (runId) => this.queue.isBusy(runId),
@@ -120,6 +123,7 @@ export class RunManager {
 
   /** Stores timeline events (gathered with the run's others of this turn: timeline-batcher.ts) and tells subscribers. */
   recordEvents(runId: string, events: NewTimelineEvent[]): Promise<void> {
+    this.deps.observeEvents?.(runId, events);
     return this.batcher.record(runId, events);
   }
 
@@ -132,6 +136,11 @@ export class RunManager {
 
   isBusy(runId: string): boolean {
     return this.queue.isBusy(runId);
+  }
+
+  /** How many runs wait for a run slot (--max-concurrent-runs) now. */
+  queueDepth(): number {
+    return this.slots.waitingCount();
   }
 
   /** How many runs have an invocation queued or in flight. */

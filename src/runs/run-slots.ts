@@ -13,6 +13,11 @@ export class RunSlots {
     return this.active < this.size ? 0 : this.waiting.length + 1;
   }
 
+  /** How many invocations wait for a slot now. */
+  waitingCount(): number {
+    return this.waiting.length;
+  }
+
   async acquire(): Promise<() => void> {
     if (this.active < this.size) this.active++;
     else await new Promise<void>((resolve) => this.waiting.push(resolve));
