@@ -5,7 +5,7 @@
  */
 import { parseCommand, requestLimit, SettingsError, USAGE, type Settings } from "./config.js";
 import { createConductor, VERSION, type Conductor } from "./create-server.js";
-import { loadTokens } from "./http/auth-tokens.js";
+import { loadTokens, type TokenTable } from "./http/auth-tokens.js";
 import { createStderrLogger, type Logger } from "./log.js";
 import { LOCAL_PRINCIPAL } from "./sessions/client-sessions.js";
 import { otlpMetricsConfigured } from "./telemetry/metrics-config.js";
@@ -15,7 +15,7 @@ import { ListenStreams } from "./resources/listen-streams.js";
 
 async function main(): Promise<void> {
   let command;
-  let tokens;
+  let tokens: { table: TokenTable; text: string } | undefined;
   try {
     command = parseCommand(process.argv.slice(2), process.env);
     if (command.kind === "serve" && command.settings.transport === "http" && command.settings.authTokensFile) {
@@ -47,13 +47,18 @@ async function main(): Promise<void> {
   let stopTransport: () => Promise<void>;
   if (settings.transport === "http") {
     const { serveHttp } = await import("./http/http-server.js"); // express and the HTTP transport only when serving HTTP
-    const http = await serveHttp(conductor, settings, tokens, log, metrics?.prometheus);
+    // The token file is watched (and reloaded on SIGHUP) only when there is one.
+    const live = tokens && settings.authTokensFile
+      ? (await import("./http/token-file-watch.js")).watchTokenFile(settings.authTokensFile, tokens, log)
+      : undefined;
+    const http = await serveHttp(conductor, settings, live, log, metrics?.prometheus);
     stopTransport = async () => {
+      live?.close();
       await http.close();
       await metrics?.shutdown().catch(() => undefined);
     };
     log.info(`conductor-mcp ${VERSION} serving Streamable HTTP on ${http.url}`, {
-      db: redactDb(settings.dbPath), allowedDirs: settings.allowedDirs, principals: tokens ? [...tokens.principals] : [LOCAL_PRINCIPAL],
+      db: redactDb(settings.dbPath), allowedDirs: settings.allowedDirs, principals: live ? [...live.current().principals] : [LOCAL_PRINCIPAL],
     });
   } else {
     // Both revisions on one connection: the client's opening (initialize for 2025-11-25, a request with the

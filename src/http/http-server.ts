@@ -3,6 +3,9 @@
  * (modern-endpoint.ts); a 2025-11-25 client opens a session (Mcp-Session-Id) with one session server, and has
  * its GET event stream, sampling and elicitation as before. Bearer authentication when tokens are configured,
  * Host and Origin checks against DNS rebinding, and `GET /healthz`.
+ *
+ * Tokens are verified against the table in force at each request (token-file-watch.ts reloads it); when a reload
+ * revokes tokens, the sessions and listen streams they were used on are closed.
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
@@ -16,8 +19,9 @@ import type { Conductor } from "../create-server.js";
 import type { Logger } from "../log.js";
 import { LOCAL_PRINCIPAL } from "../sessions/client-sessions.js";
 import { VERSION } from "../version.js";
-import { tokenVerifier, type TokenTable } from "./auth-tokens.js";
-import { createModernEndpoint } from "./modern-endpoint.js";
+import { digestOf, tokenVerifier } from "./auth-tokens.js";
+import { answerRevoked, createModernEndpoint } from "./modern-endpoint.js";
+import type { LiveTokens } from "./token-file-watch.js";
 
 export interface HttpServing {
   /** The address actually bound (the port is chosen by the system for --port 0). */
@@ -30,10 +34,15 @@ interface HttpSession {
   principal: string;
   /** Set while the client's GET event stream is open: the server's own requests and notifications travel on it. */
   listening: boolean;
+  /**
+   * The digests of the tokens its requests came with (a principal may have several, and a client may switch while
+   * its session lasts). Revoking any of them closes the session: its open streams may have been opened with it.
+   */
+  tokens: Set<string>;
 }
 
 export async function serveHttp(
-  conductor: Conductor, settings: Settings, tokens: TokenTable | undefined, log: Logger,
+  conductor: Conductor, settings: Settings, tokens: LiveTokens | undefined, log: Logger,
   /** With --metrics: answers GET /metrics (Prometheus text; no token needed, like /healthz: it names no run or principal). */
   metrics?: (req: IncomingMessage, res: ServerResponse) => void,
 ): Promise<HttpServing> {
@@ -48,7 +57,15 @@ export async function serveHttp(
   const maxBody = requestLimit(settings.maxInputBytes);
   app.use(express.json({ limit: maxBody }));
   const sessions = new Map<string, HttpSession>();
-  const modern = createModernEndpoint(conductor, maxBody, log);
+  /**
+   * Whether a request's token is still in force as it authenticated it. A reload may land between the bearer check
+   * and the moment a session or stream is registered (where revocation would find it): checked again there.
+   */
+  const revoked = (req: Request): boolean => {
+    const digest = digestOf(req.auth);
+    return tokens !== undefined && digest !== undefined && tokens.current().digests.get(digest) !== req.auth?.clientId;
+  };
+  const modern = createModernEndpoint(conductor, maxBody, log, (req) => revoked(req as Request));
 
   app.get("/healthz", async (_req, res) => {
     const healthy = await conductor.healthy();
@@ -58,17 +75,26 @@ export async function serveHttp(
   if (metrics) app.get("/metrics", (req, res) => metrics(req, res));
 
   const authenticate: RequestHandler = tokens
-    ? requireBearerAuth({ verifier: tokenVerifier(tokens) })
+    ? requireBearerAuth({ verifier: tokenVerifier(() => tokens.current()) })
     : (_req, _res, next) => next();
+  const stopRevoking = tokens?.onRevoked((digests) => {
+    const closing = [...sessions.values()].filter((s) => [...s.tokens].some((d) => digests.has(d)));
+    for (const session of closing) void session.transport.close().catch(() => undefined);
+    const streams = modern.closeStreams(digests);
+    log.info(`revoked tokens: closed ${closing.length} HTTP session(s) and ${streams} listen stream(s) opened with them`);
+  });
   const principalOf = (req: Request) => req.auth?.clientId ?? LOCAL_PRINCIPAL;
 
   const handle = async (req: Request, res: Response) => {
     const id = req.headers["mcp-session-id"];
     const sessionId = Array.isArray(id) ? id[0] : id;
+    if (revoked(req)) return answerRevoked(res);
     if (sessionId !== undefined) {
       const session = sessions.get(sessionId);
       // Another principal's session id is answered like an unknown one.
       if (!session || session.principal !== principalOf(req)) return jsonRpcError(res, 404, "unknown or expired MCP session; initialize a new one");
+      const digest = digestOf(req.auth);
+      if (digest !== undefined) session.tokens.add(digest);
       if (req.method === "GET") {
         onStreamOpened(res, () => {
           session.listening = true;
@@ -89,12 +115,14 @@ export async function serveHttp(
       onsessioninitialized: (newId) => {
         sessions.set(newId, session);
         log.info(`HTTP session ${newId} opened for ${principal}`);
+        if (revoked(req)) void transport.close().catch(() => undefined);
       },
     });
     transport.onclose = () => {
       if (transport.sessionId && sessions.delete(transport.sessionId)) log.info(`HTTP session ${transport.sessionId} closed`);
     };
-    const session: HttpSession = { transport, principal, listening: false };
+    const digest = digestOf(req.auth);
+    const session: HttpSession = { transport, principal, listening: false, tokens: new Set(digest === undefined ? [] : [digest]) };
     await conductor.connectClient(principal, { listening: () => session.listening }).connect(transport);
     await transport.handleRequest(req, res, req.body);
   };
@@ -123,6 +151,7 @@ export async function serveHttp(
   return {
     url: `http://${host}:${address.port}/mcp`,
     async close() {
+      stopRevoking?.();
       await Promise.all([...sessions.values()].map((s) => s.transport.close().catch(() => undefined)));
       await modern.close().catch(() => undefined);
       server.closeAllConnections();

@@ -7,7 +7,8 @@
  *
  * Live updates are `subscriptions/listen` streams, held by the process the client opened them on. Each principal
  * has a handler (and so an event bus) of its own, so a change is published to its run's principal only; a change
- * made by another process reaches this one through the change feed.
+ * made by another process reaches this one through the change feed. A stream is closed when the token it was
+ * opened with is revoked (`closeStreams`).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createMcpHandler, ProtocolErrorCode, type AuthInfo, type McpHttpHandler } from "@modelcontextprotocol/server";
@@ -18,10 +19,13 @@ import { listenedUris, ListenStreams } from "../resources/listen-streams.js";
 import { publishRunChanges } from "../resources/run-change-publisher.js";
 import { runIdsNamedBy } from "../resources/run-uri.js";
 import { LOCAL_PRINCIPAL } from "../sessions/client-sessions.js";
+import { digestOf } from "./auth-tokens.js";
 
 export interface ModernEndpoint {
   /** Serves one 2026-07-28 request whose body express has parsed already. */
   handle(req: IncomingMessage & { auth?: AuthInfo }, res: ServerResponse, body: unknown): Promise<void>;
+  /** Ends the listen streams opened with any of these tokens (digests); returns how many. */
+  closeStreams(tokens: ReadonlySet<string>): number;
   close(): Promise<void>;
 }
 
@@ -30,7 +34,13 @@ interface PrincipalHandler {
   serve: ReturnType<typeof toNodeHandler>;
 }
 
-export function createModernEndpoint(conductor: Conductor, maxBodyBytes: number, log: Logger): ModernEndpoint {
+/**
+ * `revoked(req)`: whether the request's token was revoked since the bearer check (a listen stream is checked again
+ * once its filter is, so that a reload in between cannot leave one open).
+ */
+export function createModernEndpoint(
+  conductor: Conductor, maxBodyBytes: number, log: Logger, revoked: (req: IncomingMessage) => boolean = () => false,
+): ModernEndpoint {
   const onerror = (error: Error) => log.warning(`HTTP (2026-07-28): ${error.message}`);
   const { context } = conductor;
   const handlers = new Map<string, PrincipalHandler>();
@@ -46,6 +56,8 @@ export function createModernEndpoint(conductor: Conductor, maxBodyBytes: number,
     return entry;
   };
   const streams = new ListenStreams(context.interest);
+  /** The open listen streams opened with a token, with its digest. */
+  const tokenStreams = new Map<object, { digest: string; res: ServerResponse }>();
   const stopPublishing = publishRunChanges({
     events: context.manager.events,
     principalOf: async (runId) => context.runs.principalOf(runId),
@@ -78,11 +90,27 @@ export function createModernEndpoint(conductor: Conductor, maxBodyBytes: number,
             .end(JSON.stringify({ jsonrpc: "2.0", id, error: { code: ProtocolErrorCode.InvalidParams, message: refused } }));
           return;
         }
+        if (revoked(req)) return answerRevoked(res);
         const key = {};
         streams.opened(key, principal, uris);
-        res.once("close", () => streams.closed(key));
+        const digest = digestOf(req.auth);
+        if (digest !== undefined) tokenStreams.set(key, { digest, res });
+        res.once("close", () => {
+          streams.closed(key);
+          tokenStreams.delete(key);
+        });
       }
       return handlerFor(principal).serve(req, res, body);
+    },
+    closeStreams(tokens) {
+      let closed = 0;
+      for (const { digest, res } of tokenStreams.values()) {
+        if (!tokens.has(digest)) continue;
+        // The SDK writes the stream; ending the response under it would race its writes: the connection goes.
+        res.destroy();
+        closed++;
+      }
+      return closed;
     },
     async close() {
       stopPublishing();
@@ -90,4 +118,11 @@ export function createModernEndpoint(conductor: Conductor, maxBodyBytes: number,
       streams.closeAll();
     },
   };
+}
+
+/** What the bearer check answers for an unknown token, for a token revoked since it checked. */
+export function answerRevoked(res: ServerResponse): void {
+  const description = "the bearer token was revoked";
+  res.writeHead(401, { "content-type": "application/json", "www-authenticate": `Bearer error="invalid_token", error_description="${description}"` })
+    .end(JSON.stringify({ error: "invalid_token", error_description: description }));
 }
