@@ -75,13 +75,6 @@ export function heldResponder(answer: Responder = findingsResponder()): { respon
   return { release, responder: async (r, i) => { await released; return answer(r, i); } };
 }
 
-/** How many requests `provider` has had per key, among `requests` (default: all of them). */
-export function callsPerKey(requests: readonly RecordedRequest[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const r of requests) out[r.key] = (out[r.key] ?? 0) + 1;
-  return out;
-}
-
 /** `n` research tasks with small inputs of about the same size, each description marked with its id. */
 export function markedTasks(n: number): Array<Record<string, unknown>> {
   return Array.from({ length: n }, (_, i) => ({
