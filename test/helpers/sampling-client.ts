@@ -62,14 +62,3 @@ export function metadataString(metadata: object | undefined, key: string): strin
 export function answer(findings: Array<[text: string, source: string]>, confidence = 0.9): string {
   return JSON.stringify({ findings: findings.map(([text, source]) => ({ text, source })), confidence });
 }
-
-/**
- * A script that answers with `respond` (by default: never) and a promise that resolves once `count`
- * requests have arrived: "the branches are now waiting for the model".
- */
-export function whenAsked(count: number, respond: Script = () => "silent"): { script: Script; asked: Promise<void> } {
-  let seen = 0;
-  let resolve: () => void = () => undefined;
-  const asked = new Promise<void>((r) => { resolve = r; });
-  return { asked, script: (req) => { if (++seen === count) resolve(); return respond(req); } };
-}

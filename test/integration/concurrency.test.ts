@@ -1,13 +1,14 @@
 /**
  * Concurrency: 50 runs from one client with interleaved approvals; two server processes on one database
  * file (approvals across processes, no SQLITE_BUSY for the user, one driver per run, takeover after a
- * SIGKILL); the run queue and the configurable limits.
+ * SIGKILL); the run queue and the configurable limits. Where branches must wait, a scripted model provider (the
+ * server's model executor calls it) holds them.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ResourceUpdatedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
-import { call, callError, connect, only2025 } from "../helpers/server.js";
-import { answer, connectSampling, whenAsked } from "../helpers/sampling-client.js";
+import { call, callError, connect } from "../helpers/server.js";
+import { findingsResponder, startScriptedProvider } from "../helpers/scripted-provider.js";
+import { branchKey, connectToProvider, heldResponder, markTasks, ROOMY_POOL } from "../helpers/model-server.js";
 import { fiveTaskRequest, readJson, timeline, type Status } from "../helpers/workflow.js";
 
 /** A deterministic shuffle (so a failure can be replayed). */
@@ -58,37 +59,44 @@ test("two processes on one database: runs started on A are approved on B, each d
   }
 });
 
-test("when the process driving a run dies, another process on the same database finishes it", { skip: only2025 }, async () => {
-  const { script, asked: allAsked } = whenAsked(5);
-  const a = await connectSampling(script, ["--lease-seconds", "2"]);
-  const b = await connectSampling(({ branch_id }) => branch_id === null ? "# Report" : answer([[`Finding for ${branch_id}.`, "x"]], 0.9), ["--lease-seconds", "2"], { dbPath: a.dbPath });
+test("when the process driving a run dies, another process on the same database finishes it", async () => {
+  // A's branches wait for a model that does not answer until A is killed; B (on the same provider) gets answers.
+  let killed = false;
+  const answer = findingsResponder();
+  const provider = await startScriptedProvider({ keyOf: (r) => branchKey(r.userText), responder: (r, i) => (killed ? answer(r, i) : { kind: "hang" }) });
+  const args = [...ROOMY_POOL, "--lease-seconds", "2"];
+  const a = await connectToProvider(provider, { args });
+  const b = await connectToProvider(provider, { dbPath: a.dbPath, args });
   try {
-    await call(a.client, "start_workflow", fiveTaskRequest({ approvals: [], mode: "parallel", run_id: "orphan", quality_threshold: 0.1, wait_seconds: 0 }));
-    await allAsked;
-    const uri = "orchestrator://runs/orphan";
-    await b.client.subscribeResource({ uri });
-    const finished = new Promise<void>((resolve) => {
-      b.client.setNotificationHandler(ResourceUpdatedNotificationSchema, async (note) => {
-        if (note.params.uri !== uri) return;
-        if ((await readJson<Status>(b.client, uri)).status === "completed") resolve();
-      });
-    });
+    const request = markTasks(fiveTaskRequest({ approvals: [], mode: "parallel", run_id: "orphan", quality_threshold: 0.1 }));
+    await call(a.client, "start_workflow", { ...request, wait_seconds: 0 });
+    await provider.until(() => provider.inFlight === 5, 10_000, "A's five branches waiting for the model");
+    const killedAt = provider.calls;
+    killed = true;
     process.kill(a.pid, "SIGKILL");
-    await finished;
+    await a.exited;
+    // B takes the run over once A's lease has expired; from its first model call on the run is B's, and
+    // start_workflow with the run's id waits on B for it to settle.
+    await provider.until(() => provider.calls > killedAt, 15_000, "B asking the model for the orphaned run");
+    const done = await call<Status>(b.client, "start_workflow", { ...request, wait_seconds: 60 });
+    assert.equal(done.status, "completed", JSON.stringify(done.error));
     const events = await timeline(b.client, "orphan");
     assert.equal(events.filter((e) => e.event === "run_recovered").length, 1, "taken over once");
-    assert.equal(Object.keys(b.stats.perBranch).filter((k) => k !== "report").length, 5, "B executed the five branches A never finished");
+    const byB = provider.requests.slice(killedAt).map((r) => r.key).filter((k) => k !== "report").sort();
+    assert.deepEqual(byB, ["t1", "t2", "t3", "t4", "t5"], "B executed the five branches A never finished, once each");
   } finally {
     await b.close();
+    await provider.close();
   }
 });
 
-test("limits: runs beyond --max-concurrent-runs queue; --max-tasks, --max-objective-chars, --max-timeline-page answer clearly", { skip: only2025 }, async () => {
+test("limits: runs beyond --max-concurrent-runs queue; --max-tasks, --max-objective-chars, --max-timeline-page answer clearly", async () => {
   // The model answers only once all four runs are started, so the first holds the one slot while the others queue.
-  let open: () => void = () => undefined;
-  const gate = new Promise<void>((resolve) => { open = resolve; });
-  const s = await connectSampling(async () => { await gate; return answer([["Queued runs finish once a slot is free.", "doc"]]); },
-    ["--max-concurrent-runs", "1", "--max-tasks", "3", "--max-objective-chars", "50", "--max-timeline-page", "10"]);
+  const gate = heldResponder();
+  const provider = await startScriptedProvider({ responder: gate.responder });
+  const s = await connectToProvider(provider, {
+    args: [...ROOMY_POOL, "--max-concurrent-runs", "1", "--max-tasks", "3", "--max-objective-chars", "50", "--max-timeline-page", "10"],
+  });
   try {
     const small = (extra: Record<string, unknown> = {}) => {
       const r = fiveTaskRequest({ approvals: [], objective: "Queue test", quality_threshold: 0, ...extra }) as { tasks: unknown[] };
@@ -96,7 +104,7 @@ test("limits: runs beyond --max-concurrent-runs queue; --max-tasks, --max-object
     };
     const started = [];
     for (let i = 0; i < 4; i++) started.push(await call<Status>(s.client, "start_workflow", small({ wait_seconds: 0 })));
-    open();
+    gate.release();
     const runs = await Promise.all(started.map((r) => call<Status>(s.client, "start_workflow", small({ run_id: r.run_id, wait_seconds: 60 }))));
     assert.deepEqual(runs.map((r) => r.status), Array(4).fill("completed"));
     const queued = await Promise.all(runs.map(async (r) => (await call<{ total: number }>(s.client, "get_timeline", { run_id: r.run_id, event: "run_queued" })).total));
@@ -109,5 +117,6 @@ test("limits: runs beyond --max-concurrent-runs queue; --max-tasks, --max-object
     assert.match(await callError(s.client, "start_workflow", small({ tasks: [{ type: "research", description: "d", inputs: [{ name: "big", text: "x".repeat(5_000_001) }] }] })), /more than the limit of 5000000 \(--max-input-bytes\)/);
   } finally {
     await s.close();
+    await provider.close();
   }
 });
