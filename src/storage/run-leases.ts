@@ -9,6 +9,7 @@ import { isDeadLocalOwner, type LeaseOwner } from "./lease-owner.js";
 
 export class RunLeases implements LeaseStorage {
   private readonly stmts;
+  private readonly claimAll: { immediate(now: number): string[] };
 
   constructor(db: Db, readonly owner: LeaseOwner, readonly leaseMs: number) {
     this.stmts = {
@@ -21,6 +22,13 @@ export class RunLeases implements LeaseStorage {
       orphans: db.prepare(`SELECT run_id, owner, lease_expires_at FROM conductor_runs WHERE status = 'running'
         AND (owner IS NULL OR owner <> ?) ORDER BY created_at, run_id`),
     };
+    // The read and the claims in one write transaction: a run that pauses (or ends) in another process between
+    // them must not be claimed and run again (PostgreSQL's claimOrphans is one statement for the same reason).
+    this.claimAll = db.transaction((now: number) =>
+      (this.stmts.orphans.all(this.owner.id) as Array<{ run_id: string; owner: string | null; lease_expires_at: number | null }>)
+        .filter((r) => r.owner === null || (r.lease_expires_at ?? 0) < now || isDeadLocalOwner(r.owner))
+        .map((r) => r.run_id)
+        .filter((id) => this.claim(id, now)));
   }
 
   /** Takes the run's lease if it is free, ours, expired or held by a dead local process. */
@@ -46,9 +54,6 @@ export class RunLeases implements LeaseStorage {
    *  claimed for this process with the same conditional update as `claim` (so two processes never both get one).
    *  Returns the ids claimed, oldest run first (ties by run_id). */
   claimOrphans(now = Date.now()): string[] {
-    return (this.stmts.orphans.all(this.owner.id) as Array<{ run_id: string; owner: string | null; lease_expires_at: number | null }>)
-      .filter((r) => r.owner === null || (r.lease_expires_at ?? 0) < now || isDeadLocalOwner(r.owner))
-      .map((r) => r.run_id)
-      .filter((id) => this.claim(id, now));
+    return this.claimAll.immediate(now);
   }
 }
