@@ -41,11 +41,15 @@ async function main(): Promise<void> {
     ? await (await import("./telemetry/metrics-setup.js")).startMetrics({ prometheus: settings.metrics, env: process.env })
     : undefined;
   const conductor = await createConductor(settings, log, metrics ? { meter: metrics.meter } : {});
-  // Runs a dead process left running are queued before the first request is read, so a client asking about one
+  // Runs a dead process left running are queued before the first request is handled, so a client asking about one
   // at once finds it busy (and can wait for it). Their branches wait for their client to be back where they need it.
-  await resumeOrphans(conductor, log);
+  const startRunning = once(async () => {
+    await resumeOrphans(conductor, log);
+    conductor.context.manager.startBackground();
+  });
   let stopTransport: () => Promise<void>;
   if (settings.transport === "http") {
+    await startRunning();
     const { serveHttp } = await import("./http/http-server.js"); // express and the HTTP transport only when serving HTTP
     // The token file is watched (and reloaded on SIGHUP) only when there is one.
     const live = tokens && settings.authTokensFile
@@ -65,7 +69,9 @@ async function main(): Promise<void> {
     // 2026-07-28 _meta envelope otherwise) decides, and the connection is served by one session server.
     const stdio = serveStdio(() => conductor.connectClient(LOCAL_PRINCIPAL), {
       // A 2026-07-28 client's listen streams name the runs the SQLite change feed must poll for other processes' changes.
-      transport: stdioTransport(settings, log, new ListenStreams(conductor.context.interest).observe(LOCAL_PRINCIPAL)),
+      // Over stdio, at the client's first request (not a 2026 client's version probe, answered by a throwaway copy of
+      // the server that must not take over runs), or after PROBE_GRACE_MS without one.
+      transport: stdioTransport(settings, log, new ListenStreams(conductor.context.interest).observe(LOCAL_PRINCIPAL), startRunning),
       onerror: (error) => log.warning(`stdio: ${error.message}`),
     });
     stopTransport = async () => {
@@ -73,15 +79,15 @@ async function main(): Promise<void> {
       await metrics?.shutdown().catch(() => undefined);
     };
     log.info(`conductor-mcp ${VERSION} serving on stdio`, { db: redactDb(settings.dbPath), allowedDirs: settings.allowedDirs, model: settings.models?.model ?? null });
+    setTimeout(() => void startRunning(), PROBE_GRACE_MS).unref();
   }
-  conductor.context.manager.startBackground();
   handleShutdown(conductor, settings, stopTransport, log);
 }
 
 /** Stdio with the same bound as an HTTP body: a larger message is answered with an error, and serving goes on. */
-function stdioTransport(settings: Settings, log: Logger, observe: StdioTransportOptions["observe"]): StdioTransport {
+function stdioTransport(settings: Settings, log: Logger, observe: StdioTransportOptions["observe"], beforeFirstRequest: () => Promise<void>): StdioTransport {
   return new StdioTransport({
-    observe,
+    observe, beforeFirstRequest,
     maxMessageBytes: requestLimit(settings.maxInputBytes),
     describeLimit: ({ bytes, limit }) =>
       `the message has ${bytes} bytes, more than this server's limit of ${limit} bytes (4 x --max-input-bytes + 1 MB); ` +
@@ -89,6 +95,15 @@ function stdioTransport(settings: Settings, log: Logger, observe: StdioTransport
     onOversize: ({ bytes, limit, id }) =>
       log.warning(`refused a message of ${bytes} bytes on stdio (limit ${limit} bytes)${id === undefined ? "; it had no id to answer" : `; answered request ${JSON.stringify(id)} with an error`}`),
   });
+}
+
+/** How long a stdio server with no request yet waits before resuming runs left running anyway. */
+const PROBE_GRACE_MS = 2000;
+
+/** `fn` run once: every call gets the first call's promise. */
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let started: Promise<void> | undefined;
+  return () => (started ??= fn());
 }
 
 async function resumeOrphans(conductor: Conductor, log: Logger): Promise<void> {

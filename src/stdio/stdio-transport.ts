@@ -22,6 +22,13 @@ export interface StdioTransportOptions {
   describeLimit?(message: OversizeMessage): string;
   /** Sees every message read, before the server handles it. */
   observe?(message: JSONRPCMessage): void;
+  /**
+   * Awaited once before the first message that is not `server/discover` is handled (later messages wait behind it,
+   * in order). A 2026-07-28 client first spawns a throwaway copy of the server for a version probe (server/discover,
+   * then stdin closed): work the server would start for its client (resuming runs left running) starts here instead,
+   * so that copy never starts it.
+   */
+  beforeFirstRequest?(): Promise<void>;
 }
 
 /** JSON-RPC's "invalid request" and "parse error" codes. */
@@ -34,6 +41,8 @@ export class StdioTransport implements Transport {
   onmessage?: (message: JSONRPCMessage) => void;
   private readonly reader: LineReader;
   private started = false;
+  /** Set at the first message other than server/discover: what handling waits for (beforeFirstRequest). */
+  private gate: Promise<void> | undefined;
 
   constructor(
     private readonly options: StdioTransportOptions,
@@ -96,7 +105,23 @@ export class StdioTransport implements Transport {
       return;
     }
     this.options.observe?.(message);
-    this.onmessage?.(message);
+    this.deliver(message);
+  }
+
+  private deliver(message: JSONRPCMessage): void {
+    if (!this.gate && this.options.beforeFirstRequest && !("method" in message && message.method === "server/discover")) {
+      this.gate = this.options.beforeFirstRequest().catch((error: unknown) => this.onerror?.(error instanceof Error ? error : new Error(String(error))));
+    }
+    if (this.gate) this.gate = this.gate.then(() => this.handOver(message));
+    else this.handOver(message);
+  }
+
+  private handOver(message: JSONRPCMessage): void {
+    try {
+      this.onmessage?.(message);
+    } catch (error) {
+      this.onerror?.(error instanceof Error ? error : new Error(String(error)));
+    }
   }
 
   private reply(id: string | number | null, code: number, message: string): void {

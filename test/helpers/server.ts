@@ -84,14 +84,6 @@ export interface ConnectOptions {
   capabilities?: ClientCapabilities;
   /** Called with the client before it connects (to set request handlers). */
   prepare?: (client: Client) => void;
-  /**
-   * 2026-07-28 over stdio: send the version probe (server/discover) on the connection itself. By default the v2
-   * Client sends it to a disposable sibling process spawned with the same arguments, reaped (SIGTERM) once it
-   * answers; on a database with runs left running, that sibling resumes them as it starts and interrupts them
-   * as it dies, before this connection's process takes them over. Tests that count recoveries or model calls
-   * after a restart set this (the SDK probes in place for any subclass of its stdio transport).
-   */
-  probeInPlace?: boolean;
 }
 
 export async function connect(opts: ConnectOptions = {}): Promise<Connected> {
@@ -99,7 +91,7 @@ export async function connect(opts: ConnectOptions = {}): Promise<Connected> {
   const args = [SERVER, "--db", dbPath, "--log-level", "debug", ...(opts.args ?? [])];
   const env = { ...(process.env as Record<string, string>), ...opts.env };
   const info = { name: opts.clientName ?? "conductor-test", version: "0.0.0" };
-  const server = TRANSPORT === "http" ? await spawnHttp(args, env) : spawnStdio(args, env, opts.probeInPlace === true);
+  const server = TRANSPORT === "http" ? await spawnHttp(args, env) : spawnStdio(args, env);
   let client: Client;
   if (PROTOCOL === MODERN) {
     if (opts.prepare) throw new Error("connect({ prepare }) sets 2025-11-25 request handlers; skip the test with { skip: only2025 }");
@@ -175,13 +167,12 @@ interface Spawned {
   stop(): Promise<void>;
 }
 
-/** The v2 stdio transport, unchanged; being a subclass, the v2 Client probes on it rather than on a sibling process. */
-class InPlaceProbeStdioTransport extends ModernStdioTransport {}
-
-function spawnStdio(args: string[], env: Record<string, string>, probeInPlace: boolean): Spawned {
+function spawnStdio(args: string[], env: Record<string, string>): Spawned {
   const params = { command: process.execPath, args, env, stderr: "pipe" as const };
   const transport = PROTOCOL === LEGACY ? new StdioClientTransport(params)
-    : probeInPlace ? new InPlaceProbeStdioTransport(params) : new ModernStdioTransport(params);
+    // The v2 Client probes the version with a throwaway copy of the server (server/discover, then stdin closed), as
+    // hosts using it do; the server resumes no run in that copy (stdio-transport.ts, beforeFirstRequest).
+    : new ModernStdioTransport(params);
   let err = "";
   transport.stderr?.on("data", (d: Buffer) => { err += d.toString(); });
   return {

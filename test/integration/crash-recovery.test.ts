@@ -54,7 +54,7 @@ test("SIGKILL between supersteps: the run resumes on restart and finished branch
     assert.deepEqual(before, ["t1", "t4"], `the first sync point's branches ran before the kill: ${before}`);
 
     const restartedAt = provider.calls;
-    const second = await connectToProvider(provider, { dbPath: first.dbPath, args: ROOMY_POOL, probeInPlace: true });
+    const second = await connectToProvider(provider, { dbPath: first.dbPath, args: ROOMY_POOL });
     try {
       const done = await finish(second.client, "killed-between");
       assert.equal(done.status, "completed");
@@ -81,7 +81,7 @@ test("SIGKILL before the run's first checkpoint: the next process starts it from
     await first.client.close(); // over HTTP the unanswered call would otherwise wait out its 60 s timeout
     assert.deepEqual(executed(provider.requests), [], "nothing ran before the kill");
 
-    const second = await connectToProvider(provider, { dbPath: first.dbPath, args: ROOMY_POOL, probeInPlace: true });
+    const second = await connectToProvider(provider, { dbPath: first.dbPath, args: ROOMY_POOL });
     try {
       const done = await finish(second.client, "killed-at-start");
       assert.equal(done.status, "completed", JSON.stringify(done));
@@ -118,7 +118,7 @@ test("SIGKILL while branches run: the finished ones are kept, the ones in flight
     killed();
 
     const restartedAt = provider.calls;
-    const second = await connectToProvider(provider, { dbPath: first.dbPath, args: ROOMY_POOL, probeInPlace: true });
+    const second = await connectToProvider(provider, { dbPath: first.dbPath, args: ROOMY_POOL });
     try {
       const done = await finish(second.client, "killed-running");
       assert.equal(done.status, "completed");
@@ -148,7 +148,7 @@ test("SIGTERM: branches in flight are recorded as interrupted, and the next star
     assert.deepEqual(row, { status: "running", owner: null }, "still running, lease released");
 
     const restartedAt = provider.calls;
-    const second = await connectToProvider(provider, { dbPath: first.dbPath, args: ROOMY_POOL, probeInPlace: true });
+    const second = await connectToProvider(provider, { dbPath: first.dbPath, args: ROOMY_POOL });
     try {
       const done = await finish(second.client, "terminated");
       assert.equal(done.status, "completed");
