@@ -58,7 +58,7 @@ describe("TemplateStore migration 7", () => {
       VALUES ('market_researcher', 'agent-1', 'run-1', 'b1', 1, 1, 0.75, 15, 't')`).run();
 
     db.prepare("DELETE FROM conductor_migrations WHERE version = 7").run();
-    assert.equal(migrate(db), 8, "migrates to the latest version");
+    assert.equal(migrate(db), migrate(new Database(":memory:")), "migrates to the latest version");
     const rows = db.prepare("SELECT owner, agent_type, builtin, version, creation_count, runs FROM conductor_agent_templates ORDER BY builtin, agent_type").all();
     assert.deepEqual(rows, [
       { owner: "local", agent_type: "market_researcher", builtin: 0, version: 3, creation_count: 4, runs: 2 },
