@@ -11,6 +11,8 @@ import { LOCAL_PRINCIPAL } from "./sessions/client-sessions.js";
 import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import { StdioTransport, type StdioTransportOptions } from "./stdio/stdio-transport.js";
 import { ListenStreams } from "./resources/listen-streams.js";
+import { tracingConfigured } from "./tracing/tracing-config.js";
+import type { Tracing } from "./tracing/otel-sdk.js";
 
 async function main(): Promise<void> {
   let command;
@@ -35,6 +37,8 @@ async function main(): Promise<void> {
   }
   const { settings } = command;
   const log = createStderrLogger(settings.logLevel);
+  // The OpenTelemetry SDK (its own chunk) only when an exporter is configured; else spans are the API's no-ops.
+  const tracing = tracingConfigured(process.env) ? (await import("./tracing/otel-sdk.js")).startTracing() : undefined;
   const conductor = await createConductor(settings, log);
   // Runs a dead process left running are queued before the first request is read, so a client asking about one
   // at once finds it busy (and can wait for it). Their branches wait for their client to be back where they need it.
@@ -59,7 +63,7 @@ async function main(): Promise<void> {
     log.info(`conductor-mcp ${VERSION} serving on stdio`, { db: redactDb(settings.dbPath), allowedDirs: settings.allowedDirs, model: settings.models?.model ?? null });
   }
   conductor.context.manager.startBackground();
-  handleShutdown(conductor, settings, stopTransport, log);
+  handleShutdown(conductor, settings, stopTransport, log, tracing);
 }
 
 /** Stdio with the same bound as an HTTP body: a larger message is answered with an error, and serving goes on. */
@@ -80,13 +84,15 @@ async function resumeOrphans(conductor: Conductor, log: Logger): Promise<void> {
   if (recovered.length) log.info(`resuming ${recovered.length} run(s) left running by a previous process`);
 }
 
-function handleShutdown(conductor: Conductor, settings: Settings, stopTransport: () => Promise<void>, log: Logger): void {
+function handleShutdown(conductor: Conductor, settings: Settings, stopTransport: () => Promise<void>, log: Logger, tracing?: Tracing): void {
   let closing = false;
   const shutdown = (why: string) => {
     if (closing) return;
     closing = true;
     log.info(`shutting down (${why}); running runs resume from their last checkpoint on the next start`);
-    void conductor.close(why).then(stopTransport).catch(() => undefined).finally(() => process.exit(0));
+    void conductor.close(why).then(stopTransport).catch(() => undefined)
+      .then(() => tracing?.shutdown()).catch((error: unknown) => log.warning(`exporting the last spans failed: ${String(error)}`))
+      .finally(() => process.exit(0));
   };
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));

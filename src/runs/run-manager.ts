@@ -27,6 +27,7 @@ import { LeaseKeeper } from "./lease-keeper.js";
 import type { Answer } from "./resume-plan.js";
 import { RunInvocations } from "./run-invocation.js";
 import { RunQueue } from "./run-queue.js";
+import { activeContext, type Context as TraceContext } from "../tracing/spans.js";
 import { RunRecovery } from "./run-recovery.js";
 import { assertAwaitsAnswer, RunResumption } from "./run-resumption.js";
 import { RunSettlement } from "./run-settlement.js";
@@ -155,7 +156,8 @@ export class RunManager {
     this.deps.log.info(`run ${runId} started: ${run.tasks.length} tasks, executor ${run.executor}, approvals [${run.options.approvals.join(", ")}]`, { run_id: runId });
     this.changed(runId, "created");
     const input = startInput(runId, run.objective, options);
-    this.queue.enqueue(runId, () => this.step(runId, input));
+    const parent = activeContext(); // the tool call's span (and the caller's trace): the run's span is its child
+    this.queue.enqueue(runId, () => this.step(runId, input, parent));
     return { run_id: runId, created: true };
   }
 
@@ -171,7 +173,8 @@ export class RunManager {
   async resume(runId: string, answer: Answer, principal: string): Promise<void> {
     assertAwaitsAnswer(await this.requireRun(runId, principal), this.isBusy(runId));
     const command = await this.queue.exclusive(runId, () => this.resumption.apply(runId, answer));
-    this.queue.enqueue(runId, () => this.step(runId, command));
+    const parent = activeContext();
+    this.queue.enqueue(runId, () => this.step(runId, command, parent));
   }
 
   /** The status of a run the caller may see (check it with requireRun first). */
@@ -275,13 +278,13 @@ export class RunManager {
    * continue a recovered run, run-recovery.ts) and the run settled. With `elicit`, a pause is put to the user,
    * and their answer is the next step.
    */
-  private async step(runId: string, input: GraphInput): Promise<void> {
+  private async step(runId: string, input: GraphInput, parent?: TraceContext): Promise<void> {
     const row = await this.deps.runs.get<StoredRunOptions, unknown>(runId);
     if (!row || row.status === "cancelled") return;
-    const settled = await this.invocations.invoke(runId, input ?? await this.recovery.inputOf(row));
+    const settled = await this.invocations.invoke(runId, input ?? await this.recovery.inputOf(row), parent);
     if (settled?.status !== "interrupted" || !row.options.elicit) return;
     const command = await this.resumption.elicit(row, settled.pending);
-    if (command) await this.step(runId, command);
+    if (command) await this.step(runId, command, parent);
   }
 }
 
