@@ -6,6 +6,7 @@
  */
 import { diag, DiagLogLevel, type DiagLogger } from "@opentelemetry/api";
 import { NodeSDK } from "@opentelemetry/sdk-node";
+import { withoutConsole } from "./tracing-config.js";
 
 export interface Tracing {
   /** Ends the export: the spans still batched are sent (awaited at shutdown). */
@@ -13,6 +14,11 @@ export interface Tracing {
 }
 
 export function startTracing(): Tracing {
+  const named = process.env.OTEL_TRACES_EXPORTER?.split(",").map((e) => e.trim().toLowerCase()).filter(Boolean);
+  if (named?.includes("console")) {
+    process.stderr.write("opentelemetry warning: OTEL_TRACES_EXPORTER console is ignored (stdout carries JSON-RPC); use otlp\n");
+    process.env.OTEL_TRACES_EXPORTER = withoutConsole(named).join(",") || "otlp";
+  }
   const sdk = new NodeSDK({
     serviceName: process.env.OTEL_SERVICE_NAME ?? "conductor-mcp",
     metricReaders: [],

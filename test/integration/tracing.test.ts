@@ -133,6 +133,19 @@ test("a model run's chat spans carry the tokens the provider returned, and no sp
   }
 });
 
+test("the spans still batched are exported when the server shuts down (its client closes)", async () => {
+  const server = await connect({ env: { ...otelEnv(), OTEL_BSP_SCHEDULE_DELAY: "600000" } });
+  const { traceparent, traceId } = newTraceparent();
+  try {
+    const result = (await server.client.callTool({ name: "start_workflow", arguments: fiveTaskRequest({ approvals: [], executor: "builtin", wait_seconds: 60 }), _meta: { traceparent } })) as CallToolResult;
+    assert.equal(structuredContent<Status>(result).status, "completed");
+  } finally {
+    await server.close();
+  }
+  // A ten-minute batch delay: only the shutdown's flush can have sent them.
+  await receiver.waitFor(() => op(inTrace(traceId), "invoke_workflow").length === 1 && op(inTrace(traceId), "invoke_agent").length >= 6);
+});
+
 test("with tracing switched off (OTEL_SDK_DISABLED=true, or OTEL_TRACES_EXPORTER=none) nothing is exported", async () => {
   for (const off of [{ OTEL_SDK_DISABLED: "true" }, { OTEL_TRACES_EXPORTER: "none" }]) {
     const server = await connect({ env: { ...otelEnv(), ...off } });
