@@ -12,7 +12,7 @@ import type { LeaseKeeper } from "./lease-keeper.js";
 import type { RunSettlement, Settled } from "./run-settlement.js";
 import type { RunSlots } from "./run-slots.js";
 import type { GraphInput, GraphOutput, RunThreads } from "./run-threads.js";
-import { failSpan, inRunSpan, type Context } from "../tracing/spans.js";
+import { failSpan, inRunSpan, type Context, type Link } from "../tracing/spans.js";
 
 export interface RunInvocationDeps {
   runs: RunStorage;
@@ -41,7 +41,7 @@ export class RunInvocations {
    * Invokes the graph on the run and settles the run. Returns how it left the run (paused, ended, failed or
    * cancelled meanwhile), or undefined when it did not run here (another process drives it) or the process is closing.
    */
-  async invoke(runId: string, input: GraphInput, parent?: Context): Promise<Settled | undefined> {
+  async invoke(runId: string, input: GraphInput, trace: { parent: Context | undefined; links: Link[] } = { parent: undefined, links: [] }): Promise<Settled | undefined> {
     // The slot first: the claim is then made (or renewed) just before the run executes, however long it waited.
     const releaseSlot = await this.takeSlot(runId);
     if (!(await this.deps.leases.claimToInvoke(runId))) {
@@ -52,7 +52,7 @@ export class RunInvocations {
     let settled: Settled | undefined;
     try {
       // The run's span covers the graph's work and the settlement, not the wait for a slot (`run_queued` in the timeline).
-      settled = await inRunSpan(runId, parent, { "conductor.run.input": input === null ? "continue" : input instanceof Command ? "resume" : "start" }, async (span) => {
+      settled = await inRunSpan(runId, trace, { "conductor.run.input": input === null ? "continue" : input instanceof Command ? "resume" : "start" }, async (span) => {
         const result = await this.deps.threads.invoke(runId, input, abort.signal).then(
           (output): InvocationResult => ({ output }),
           (error: unknown): InvocationResult => ({ error }),

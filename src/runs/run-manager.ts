@@ -27,7 +27,7 @@ import { LeaseKeeper } from "./lease-keeper.js";
 import type { Answer } from "./resume-plan.js";
 import { RunInvocations } from "./run-invocation.js";
 import { RunQueue } from "./run-queue.js";
-import { activeContext, type Context as TraceContext } from "../tracing/spans.js";
+import { activeContext, carrierOf, runParent, type Context as TraceContext } from "../tracing/spans.js";
 import { RunRecovery } from "./run-recovery.js";
 import { assertAwaitsAnswer, RunResumption } from "./run-resumption.js";
 import { RunSettlement } from "./run-settlement.js";
@@ -145,7 +145,9 @@ export class RunManager {
     if (await this.existing(runId, origin.principal)) return { run_id: runId, created: false };
     const run = await prepareRun(args, this.deps.inputs, origin.clientSamples, this.deps.limits, this.deps.models);
     await this.deps.checkTasks(run.tasks, origin.principal);
-    const options = storedRunOptions(run);
+    // The trace the run is in (the start call's span, in the caller's trace): every invocation of it joins it.
+    const trace = carrierOf(activeContext());
+    const options = { ...storedRunOptions(run), ...(trace ? { trace } : {}) };
     const created = await this.deps.runs.create({ run_id: runId, principal: origin.principal, objective: run.objective, options, executor: run.executor, inputs: run.inline, lease: { owner: this.deps.leases.owner.id, expires_at: Date.now() + this.deps.leases.leaseMs } });
     if (!created) {
       // Started at the same moment by another call of the principal's; else a taken id (another's, or a deleted run's).
@@ -281,7 +283,7 @@ export class RunManager {
   private async step(runId: string, input: GraphInput, parent?: TraceContext): Promise<void> {
     const row = await this.deps.runs.get<StoredRunOptions, unknown>(runId);
     if (!row || row.status === "cancelled") return;
-    const settled = await this.invocations.invoke(runId, input ?? await this.recovery.inputOf(row), parent);
+    const settled = await this.invocations.invoke(runId, input ?? await this.recovery.inputOf(row), runParent(row.options.trace, parent));
     if (settled?.status !== "interrupted" || !row.options.elicit) return;
     const command = await this.resumption.elicit(row, settled.pending);
     if (command) await this.step(runId, command, parent);

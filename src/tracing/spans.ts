@@ -9,9 +9,9 @@
  * The run's span is registered by run id while its invocation lasts, and branch and report spans are made its
  * children from the run id they carry.
  */
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span } from "@opentelemetry/api";
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Link, type Span } from "@opentelemetry/api";
 
-export { SpanKind, type Context, type Span };
+export { SpanKind, type Context, type Link, type Span };
 
 const tracer = () => trace.getTracer("conductor-mcp");
 
@@ -32,6 +32,28 @@ export function contextFrom(carrier: TraceCarrier | undefined, base: Context = c
   return propagation.extract(base, fields);
 }
 
+/** The carrier of `ctx`'s span (to store with a run); undefined when no span is recording (tracing off). */
+export function carrierOf(ctx: Context): TraceCarrier | undefined {
+  const fields: Record<string, string> = {};
+  propagation.inject(ctx, fields);
+  if (!fields.traceparent) return undefined;
+  return { traceparent: fields.traceparent, ...(fields.tracestate ? { tracestate: fields.tracestate } : {}) };
+}
+
+/**
+ * Where a run's invocation span goes: under the trace context stored with the run (the start call's span), so a
+ * run paused and resumed, or recovered by another process, stays one trace; the call that resumed it (when
+ * another span) is a link. Without a stored context, under `active`.
+ */
+export function runParent(stored: TraceCarrier | undefined, active: Context | undefined): { parent: Context | undefined; links: Link[] } {
+  if (!stored?.traceparent) return { parent: active, links: [] };
+  const parent = contextFrom(stored, ROOT_CONTEXT);
+  const caller = active && trace.getSpanContext(active);
+  const own = trace.getSpanContext(parent);
+  const links = caller && own && caller.spanId !== own.spanId ? [{ context: caller, attributes: { "conductor.link": "resumed_by" } }] : [];
+  return { parent, links };
+}
+
 /** The ambient context (a tool call's span, when one is active): what a run started now is a child of. */
 export function activeContext(): Context {
   return context.active();
@@ -44,12 +66,14 @@ export function activeContext(): Context {
  */
 export async function inSpan<T>(
   name: string,
-  options: { kind?: SpanKind; attributes?: Attributes; parent?: Context; notFailure?: (error: unknown) => boolean },
+  options: { kind?: SpanKind; attributes?: Attributes; parent?: Context; links?: Link[]; notFailure?: (error: unknown) => boolean },
   work: (span: Span) => Promise<T>,
   finish?: (span: Span, result: T) => void,
 ): Promise<T> {
   const parent = options.parent ?? context.active();
-  const span = tracer().startSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, ...(options.attributes ? { attributes: options.attributes } : {}) }, parent);
+  const span = tracer().startSpan(name, {
+    kind: options.kind ?? SpanKind.INTERNAL, ...(options.attributes ? { attributes: options.attributes } : {}), ...(options.links?.length ? { links: options.links } : {}),
+  }, parent);
   try {
     const result = await context.with(trace.setSpan(parent, span), () => work(span));
     finish?.(span, result);
@@ -71,8 +95,9 @@ export function failSpan(span: Span, error: unknown, type?: string, message?: st
 }
 
 /** Runs a run's invocation in its `invoke_workflow` span, registered under the run id while it lasts. */
-export function inRunSpan<T>(runId: string, parent: Context | undefined, attributes: Attributes, work: (span: Span) => Promise<T>, finish?: (span: Span, result: T) => void): Promise<T> {
-  return inSpan(`invoke_workflow ${runId}`, { kind: SpanKind.INTERNAL, parent: parent ?? context.active(), attributes: { "gen_ai.operation.name": "invoke_workflow", "conductor.run.id": runId, ...attributes } }, async (span) => {
+export function inRunSpan<T>(runId: string, where: { parent: Context | undefined; links: Link[] }, attributes: Attributes, work: (span: Span) => Promise<T>, finish?: (span: Span, result: T) => void): Promise<T> {
+  const parent = where.parent;
+  return inSpan(`invoke_workflow ${runId}`, { kind: SpanKind.INTERNAL, parent: parent ?? context.active(), links: where.links, attributes: { "gen_ai.operation.name": "invoke_workflow", "conductor.run.id": runId, ...attributes } }, async (span) => {
     runContexts.set(runId, trace.setSpan(parent ?? context.active(), span));
     try {
       return await work(span);

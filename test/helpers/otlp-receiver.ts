@@ -20,6 +20,7 @@ export interface ReceivedSpan {
   attributes: Record<string, AttributeValue>;
   status: { code: number; message?: string };
   service: string | undefined;
+  links: Array<{ traceId: string; spanId: string }>;
 }
 
 export interface OtlpReceiver {
@@ -39,6 +40,7 @@ interface OtlpSpan {
   traceId: string; spanId: string; parentSpanId?: string; name: string; kind?: number;
   startTimeUnixNano: string | number; endTimeUnixNano: string | number;
   attributes?: Array<{ key: string; value: OtlpValue }>; status?: { code?: number; message?: string };
+  links?: Array<{ traceId: string; spanId: string }>;
 }
 interface OtlpBody { resourceSpans?: Array<{ resource?: { attributes?: Array<{ key: string; value: OtlpValue }> }; scopeSpans?: Array<{ spans?: OtlpSpan[] }> }> }
 
@@ -86,6 +88,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
               startNs: BigInt(s.startTimeUnixNano), endNs: BigInt(s.endTimeUnixNano),
               attributes: attributesOf(s.attributes), status: { code: s.status?.code ?? 0, ...(s.status?.message ? { message: s.status.message } : {}) },
               service: typeof service === "string" ? service : undefined,
+              links: (s.links ?? []).map((l) => ({ traceId: l.traceId, spanId: l.spanId })),
             });
           }
         }

@@ -133,6 +133,36 @@ test("a model run's chat spans carry the tokens the provider returned, and no sp
   }
 });
 
+test("a run paused and resumed stays one trace: each invocation's span is under the start call's, the resuming call a link", async () => {
+  const server = await connect({ env: otelEnv() });
+  const { traceparent, traceId } = newTraceparent();
+  try {
+    const started = structuredContent<Status>((await server.client.callTool({
+      name: "start_workflow", arguments: fiveTaskRequest({ approvals: ["sync_point"], executor: "builtin", wait_seconds: 60 }), _meta: { traceparent },
+    })) as CallToolResult);
+    assert.equal(started.status, "interrupted");
+    // The approval comes in another trace (or none): the resumed invocation still joins the run's.
+    const other = newTraceparent();
+    const done = structuredContent<Status>((await server.client.callTool({
+      name: "approve_interrupt", arguments: { run_id: started.run_id, decision: "approve", wait_seconds: 60 }, _meta: { traceparent: other.traceparent },
+    })) as CallToolResult);
+    assert.equal(done.status, "completed");
+    await receiver.waitFor(() => op(inTrace(traceId), "invoke_workflow").filter((s) => s.attributes["conductor.run.status"] !== undefined).length === 2
+      && inTrace(other.traceId).some((s) => s.name === "tools/call approve_interrupt"));
+    const spans = inTrace(traceId);
+    const start = spans.find((s) => s.name === "tools/call start_workflow")!;
+    const runs = op(spans, "invoke_workflow").sort((a, b) => (a.startNs < b.startNs ? -1 : 1));
+    assert.deepEqual(runs.map((r) => r.attributes["conductor.run.status"]), ["interrupted", "completed"]);
+    for (const r of runs) assert.equal(r.parentSpanId, start.spanId, "each invocation is a child of the start call's span");
+    const approve = inTrace(other.traceId).find((s) => s.name === "tools/call approve_interrupt")!;
+    assert.deepEqual(runs[1]!.links.map((l) => l.spanId), [approve.spanId], "the resumed invocation links the call that resumed it");
+    assert.equal(runs[0]!.links.length, 0);
+    assert.equal(op(spans, "invoke_agent").filter((a) => a.attributes["gen_ai.agent.name"] === "report").length, 1, "the report, in the resumed invocation");
+  } finally {
+    await server.close();
+  }
+});
+
 test("the spans still batched are exported when the server shuts down (its client closes)", async () => {
   const server = await connect({ env: { ...otelEnv(), OTEL_BSP_SCHEDULE_DELAY: "600000" } });
   const { traceparent, traceId } = newTraceparent();
