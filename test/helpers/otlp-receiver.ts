@@ -1,11 +1,12 @@
 /**
- * A real OTLP/HTTP trace receiver on loopback: accepts `POST /v1/traces` with OTLP JSON (`application/json`,
- * gzip or not), keeps every span it was sent (flattened, attributes as plain values) and the raw bodies (to look
- * for what must never be exported). Protobuf bodies are answered 415: the tests export `http/json`.
+ * A real OTLP/HTTP trace receiver on loopback: accepts `POST /v1/traces` with OTLP JSON (`application/json`) or
+ * protobuf (`application/x-protobuf`, decoded by otlp-protobuf.ts), gzip or not, and keeps every span it was sent
+ * (flattened, attributes as plain values) and the raw bodies (to look for what must never be exported).
  */
 import { createServer, type Server } from "node:http";
 import { gunzipSync } from "node:zlib";
 import { EventEmitter } from "node:events";
+import { decodeTraceRequest } from "./otlp-protobuf.js";
 
 export type AttributeValue = string | number | boolean | AttributeValue[] | undefined;
 
@@ -28,6 +29,8 @@ export interface OtlpReceiver {
   spans: ReceivedSpan[];
   /** Every request body as received (decoded text). */
   bodies: string[];
+  /** The encodings the trace requests came in. */
+  encodings: Set<"json" | "protobuf">;
   /** Requests to any path (also ones not for traces). */
   requests: number;
   /** Resolves with the spans once `done(spans)` holds; rejects after `timeoutMs` with what had arrived. */
@@ -59,6 +62,7 @@ const attributesOf = (list: Array<{ key: string; value: OtlpValue }> | undefined
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
   const bodies: string[] = [];
+  const encodings = new Set<"json" | "protobuf">();
   const events = new EventEmitter().setMaxListeners(0);
   let requests = 0;
   const server: Server = createServer((req, res) => {
@@ -70,15 +74,17 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
         res.writeHead(404).end();
         return;
       }
-      if (!String(req.headers["content-type"] ?? "").startsWith("application/json")) {
-        res.writeHead(415, { "content-type": "text/plain" }).end("this receiver takes OTLP JSON only");
+      const type = String(req.headers["content-type"] ?? "");
+      if (!type.startsWith("application/json") && !type.startsWith("application/x-protobuf")) {
+        res.writeHead(415, { "content-type": "text/plain" }).end("this receiver takes OTLP JSON or protobuf");
         return;
       }
       let raw = Buffer.concat(chunks);
       if (req.headers["content-encoding"] === "gzip") raw = gunzipSync(raw);
-      const text = raw.toString("utf8");
-      bodies.push(text);
-      const body = JSON.parse(text) as OtlpBody;
+      const protobuf = type.startsWith("application/x-protobuf");
+      bodies.push(protobuf ? raw.toString("latin1") : raw.toString("utf8"));
+      const body = (protobuf ? decodeTraceRequest(raw) : JSON.parse(raw.toString("utf8"))) as OtlpBody;
+      encodings.add(protobuf ? "protobuf" : "json");
       for (const rs of body.resourceSpans ?? []) {
         const service = attributesOf(rs.resource?.attributes)["service.name"];
         for (const ss of rs.scopeSpans ?? []) {
@@ -102,7 +108,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   if (!address || typeof address === "string") throw new Error("the OTLP receiver has no port");
   return {
     url: `http://127.0.0.1:${address.port}`,
-    spans, bodies,
+    spans, bodies, encodings,
     get requests() { return requests; },
     waitFor(done, timeoutMs = 15_000) {
       return new Promise((resolve, reject) => {

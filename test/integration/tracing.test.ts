@@ -33,8 +33,9 @@ function newTraceparent(): { traceparent: string; traceId: string; parentId: str
   return { traceparent: `00-${traceId}-${parentId}-01`, traceId, parentId };
 }
 
-test("a five-branch run is one trace: tools/call > invoke_workflow > invoke_agent per branch attempt and the report, in the caller's trace", async () => {
-  const server = await connect({ env: otelEnv() });
+for (const protocol of ["http/json", "http/protobuf"]) {
+test(`a five-branch run is one trace (${protocol}): tools/call > invoke_workflow > invoke_agent per branch attempt and the report, in the caller's trace`, async () => {
+  const server = await connect({ env: { ...otelEnv(), OTEL_EXPORTER_OTLP_PROTOCOL: protocol } });
   const { traceparent, traceId, parentId } = newTraceparent();
   let runId = "";
   try {
@@ -83,10 +84,12 @@ test("a five-branch run is one trace: tools/call > invoke_workflow > invoke_agen
     assert.equal(new Set(branches.map((b) => b.attributes["conductor.branch.id"])).size, 5, "the five branches");
     assert.equal(agents.filter((a) => a.attributes["gen_ai.agent.name"] === "report").length, 1);
     if (process.env.CONDUCTOR_PRINT_TRACE) process.stderr.write(`${spanTree(spans)}\n`);
+    assert.ok(receiver.encodings.has(protocol === "http/json" ? "json" : "protobuf"));
   } finally {
     await server.close();
   }
 });
+}
 
 test("a model run's chat spans carry the tokens the provider returned, and no span carries the API key", async () => {
   const answer = findingsResponder();
@@ -128,6 +131,7 @@ test("a model run's chat spans carry the tokens the provider returned, and no sp
     }
     assert.ok(op(spans, "invoke_agent").some((a) => a.attributes["gen_ai.agent.name"] === "report"));
     for (const body of receiver.bodies) assert.ok(!body.includes(OPENAI_KEY), "the API key is never exported");
+    if (process.env.CONDUCTOR_PRINT_TRACE) process.stderr.write(`${spanTree(spans)}\n`);
   } finally {
     await close();
   }
