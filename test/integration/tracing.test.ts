@@ -9,7 +9,8 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, test } from "node:test";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { connect, structuredContent } from "../helpers/server.js";
+import { connect, only2025, structuredContent } from "../helpers/server.js";
+import { answer, connectSampling } from "../helpers/sampling-client.js";
 import { findingsResponder } from "../helpers/scripted-provider.js";
 import { OPENAI_KEY, markedTasks, startModelServer } from "../helpers/model-server.js";
 import { startOtlpReceiver, spanTree, type OtlpReceiver, type ReceivedSpan } from "../helpers/otlp-receiver.js";
@@ -134,6 +135,31 @@ test("a model run's chat spans carry the tokens the provider returned, and no sp
     if (process.env.CONDUCTOR_PRINT_TRACE) process.stderr.write(`${spanTree(spans)}\n`);
   } finally {
     await close();
+  }
+});
+
+test("a sampling run's requests to the client's model are chat spans under their branch's or the report's span", { skip: only2025 }, async () => {
+  const s = await connectSampling(() => answer([["Edge accelerators cut latency to 4 ms at 5 watts.", "notes-1.md"]]), [], { env: otelEnv() });
+  const { traceparent, traceId } = newTraceparent();
+  try {
+    const result = (await s.client.callTool({
+      name: "start_workflow",
+      arguments: { objective: "Edge accelerators", mode: "parallel", tasks: markedTasks(3), approvals: [], quality_threshold: 0, max_revisions: 0, executor: "sampling", wait_seconds: 60 },
+      _meta: { traceparent },
+    })) as CallToolResult;
+    assert.equal(structuredContent<Status>(result).status, "completed", JSON.stringify(result.content));
+    await receiver.waitFor(() => op(inTrace(traceId), "invoke_workflow").some((x) => x.attributes["conductor.run.status"] !== undefined) && op(inTrace(traceId), "chat").length >= s.stats.responses);
+    const spans = inTrace(traceId);
+    const chats = op(spans, "chat");
+    assert.equal(chats.length, s.stats.requests, "one chat span per sampling request");
+    const agents = new Set(op(spans, "invoke_agent").map((a) => a.spanId));
+    for (const c of chats) {
+      assert.equal(c.attributes["gen_ai.provider.name"], "mcp.sampling");
+      assert.equal(c.attributes["gen_ai.response.model"], "scripted-model-1");
+      assert.ok(agents.has(c.parentSpanId ?? ""), "a child of an invoke_agent span");
+    }
+  } finally {
+    await s.close();
   }
 });
 
