@@ -138,6 +138,39 @@ test("a model run's chat spans carry the tokens the provider returned, and no sp
   }
 });
 
+test("failures carry error.type: a refused model request (its HTTP status) and the failed branch", async () => {
+  const answer = findingsResponder();
+  const { server, close } = await startModelServer("openai", {
+    responder: (r, i) => (r.key === "t1" ? { kind: "status", status: 400, body: { error: { message: `bad request for key ${OPENAI_KEY}` } } } : answer(r, i)),
+    connect: { env: otelEnv() },
+  });
+  const { traceparent, traceId } = newTraceparent();
+  try {
+    const result = (await server.client.callTool({
+      name: "start_workflow",
+      arguments: { objective: "Edge accelerators", mode: "parallel", tasks: markedTasks(2), approvals: [], quality_threshold: 0, max_revisions: 0, executor: "model", wait_seconds: 60 },
+      _meta: { traceparent },
+    })) as CallToolResult;
+    assert.ok(!result.isError, JSON.stringify(result.content));
+    await receiver.waitFor(() => op(inTrace(traceId), "invoke_workflow").some((x) => x.attributes["conductor.run.status"] !== undefined));
+    const spans = inTrace(traceId);
+    const failedBranch = op(spans, "invoke_agent").find((a) => a.attributes["conductor.branch.id"] === "t1")!;
+    assert.equal(failedBranch.attributes["error.type"], "branch_failed");
+    assert.equal(failedBranch.status.code, 2, "ERROR");
+    const refused = op(spans, "chat").filter((c) => c.parentSpanId === failedBranch.spanId);
+    assert.ok(refused.length >= 1);
+    for (const c of refused) {
+      assert.equal(c.attributes["error.type"], "400");
+      assert.equal(c.status.code, 2);
+    }
+    const fine = op(spans, "invoke_agent").find((a) => a.attributes["conductor.branch.id"] === "t2")!;
+    assert.equal(fine.attributes["error.type"], undefined);
+    for (const body of receiver.bodies) assert.ok(!body.includes(OPENAI_KEY), "the API key in the provider's error is not exported");
+  } finally {
+    await close();
+  }
+});
+
 test("a sampling run's requests to the client's model are chat spans under their branch's or the report's span", { skip: only2025 }, async () => {
   const s = await connectSampling(() => answer([["Edge accelerators cut latency to 4 ms at 5 watts.", "notes-1.md"]]), [], { env: otelEnv() });
   const { traceparent, traceId } = newTraceparent();
