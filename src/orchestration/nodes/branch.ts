@@ -26,7 +26,7 @@ export function branchNode(name: BranchNodeName, deps: GraphDeps) {
       const { branch } = assignment;
       return await inAgentSpan(run_id, branch.agent.agent_type, {
         "gen_ai.agent.id": branch.agent.agent_id, "conductor.branch.id": branch.branch_id, "conductor.branch.attempt": branch.attempts,
-        "conductor.task.id": assignment.task.id, "conductor.executor": assignment.executor, ...(assignment.model ? { "gen_ai.request.model": assignment.model } : {}),
+        "conductor.task.id": assignment.task.id, "conductor.executor": assignment.executor, ...(assignment.model ? { "conductor.model": assignment.model } : {}),
       }, async (span) => {
         const done = await work(name, deps, assignment, config.signal);
         const result = (done.update.completed_branches as Record<string, BranchResult> | undefined)?.[branch.branch_id];
