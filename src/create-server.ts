@@ -32,6 +32,7 @@ import { RunInterest } from "./resources/run-interest.js";
 import { RunMetrics } from "./telemetry/run-metrics.js";
 import type { NewTimelineEvent } from "./domain/timeline-event.js";
 import type { Meter } from "@opentelemetry/api";
+import { failSpan, startChatSpan } from "./tracing/spans.js";
 
 export { VERSION } from "./version.js";
 
@@ -96,9 +97,20 @@ export async function createConductor(settings: Settings, log: ServerLogger, opt
     }));
 
   // A run's model is its client's: after a restart the branch waits (within its timeout) for that client to be back.
+  // Each sampling request is a `chat` span (the client's model), a child of its branch's or the report's span.
   const sample: Sampler = async (runId, params, options) => {
-    const session = await sessions.waitForRun(runId, await principalOf(runId), options.signal);
-    return session.server.server.createMessage(params, options);
+    const span = startChatSpan(runId, "mcp.sampling", "sampling");
+    try {
+      const session = await sessions.waitForRun(runId, await principalOf(runId), options.signal);
+      const result = await session.server.server.createMessage(params, options);
+      if (typeof result.model === "string") span.setAttribute("gen_ai.response.model", result.model);
+      return result;
+    } catch (error) {
+      failSpan(span, error);
+      throw error;
+    } finally {
+      span.end();
+    }
   };
   const offline = createOfflinePool({ maxThreads: settings.workerThreads });
   const models = modelExecution(settings, usage, offline);

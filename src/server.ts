@@ -12,6 +12,8 @@ import { otlpMetricsConfigured } from "./telemetry/metrics-config.js";
 import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import { StdioTransport, type StdioTransportOptions } from "./stdio/stdio-transport.js";
 import { ListenStreams } from "./resources/listen-streams.js";
+import { tracingConfigured } from "./tracing/tracing-config.js";
+import type { Tracing } from "./tracing/otel-sdk.js";
 
 async function main(): Promise<void> {
   let command;
@@ -36,7 +38,8 @@ async function main(): Promise<void> {
   }
   const { settings } = command;
   const log = createStderrLogger(settings.logLevel);
-  // The metrics SDK only when asked for (--metrics, or an OTLP metrics endpoint in the OTEL_ variables).
+  // The OpenTelemetry SDKs (their own chunks) only when configured; else spans and instruments are the API's no-ops.
+  const tracing = tracingConfigured(process.env) ? (await import("./tracing/otel-sdk.js")).startTracing() : undefined;
   const metrics = settings.metrics || otlpMetricsConfigured(process.env)
     ? await (await import("./telemetry/metrics-setup.js")).startMetrics({ prometheus: settings.metrics, env: process.env })
     : undefined;
@@ -81,7 +84,7 @@ async function main(): Promise<void> {
     log.info(`conductor-mcp ${VERSION} serving on stdio`, { db: redactDb(settings.dbPath), allowedDirs: settings.allowedDirs, model: settings.models?.model ?? null });
     setTimeout(() => void startRunning(), PROBE_GRACE_MS).unref();
   }
-  handleShutdown(conductor, settings, stopTransport, log);
+  handleShutdown(conductor, settings, stopTransport, log, tracing);
 }
 
 /** Stdio with the same bound as an HTTP body: a larger message is answered with an error, and serving goes on. */
@@ -111,13 +114,15 @@ async function resumeOrphans(conductor: Conductor, log: Logger): Promise<void> {
   if (recovered.length) log.info(`resuming ${recovered.length} run(s) left running by a previous process`);
 }
 
-function handleShutdown(conductor: Conductor, settings: Settings, stopTransport: () => Promise<void>, log: Logger): void {
+function handleShutdown(conductor: Conductor, settings: Settings, stopTransport: () => Promise<void>, log: Logger, tracing?: Tracing): void {
   let closing = false;
   const shutdown = (why: string) => {
     if (closing) return;
     closing = true;
     log.info(`shutting down (${why}); running runs resume from their last checkpoint on the next start`);
-    void conductor.close(why).then(stopTransport).catch(() => undefined).finally(() => process.exit(0));
+    void conductor.close(why).then(stopTransport).catch(() => undefined)
+      .then(() => tracing?.shutdown()).catch((error: unknown) => log.warning(`exporting the last spans failed: ${String(error)}`))
+      .finally(() => process.exit(0));
   };
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));

@@ -6,12 +6,15 @@
 import type { Task } from "../domain/task.js";
 import type { RunOptions, State, StateUpdate } from "../orchestration/state.js";
 import type { PreparedRun } from "./start-request.js";
+import type { TraceCarrier } from "../tracing/spans.js";
 
 /** A run's options as its row keeps them: the graph's options plus what rebuilds its start input. */
 export interface StoredRunOptions extends RunOptions {
   tasks: Task[];
   sync_points: State["sync_points"];
   requested_mode?: State["requested_mode"];
+  /** The trace context the run started in (the start_workflow call's span), when tracing: every invocation of the run is in that trace. */
+  trace?: TraceCarrier;
 }
 
 /** What a new run's row keeps as its options. */
@@ -21,7 +24,7 @@ export function storedRunOptions(run: PreparedRun): StoredRunOptions {
 
 /** The graph input that starts a run, from the options its row keeps. */
 export function startInput(runId: string, objective: string, stored: StoredRunOptions): StateUpdate {
-  const { tasks, sync_points, requested_mode, ...options } = stored;
+  const { tasks, sync_points, requested_mode, trace: _trace, ...options } = stored;
   return {
     workflow_id: runId, objective, options, requested_mode: requested_mode ?? null,
     task_queue: tasks, sync_points, branch_dependencies: Object.fromEntries(tasks.map((t) => [t.id, t.depends_on])),

@@ -4,6 +4,7 @@
  * graph has returned or thrown: a cancel_run made meanwhile (here or by another process) wins over the outcome.
  */
 import { randomUUID } from "node:crypto";
+import { Command } from "@langchain/langgraph";
 import type { NewTimelineEvent } from "../domain/timeline-event.js";
 import type { RunStorage } from "../storage/storage.js";
 import type { InFlightInvocations } from "./in-flight-invocations.js";
@@ -11,6 +12,7 @@ import type { LeaseKeeper } from "./lease-keeper.js";
 import type { RunSettlement, Settled } from "./run-settlement.js";
 import type { RunSlots } from "./run-slots.js";
 import type { GraphInput, GraphOutput, RunThreads } from "./run-threads.js";
+import { failSpan, inRunSpan, type Context, type Link } from "../tracing/spans.js";
 
 export interface RunInvocationDeps {
   runs: RunStorage;
@@ -39,7 +41,7 @@ export class RunInvocations {
    * Invokes the graph on the run and settles the run. Returns how it left the run (paused, ended, failed or
    * cancelled meanwhile), or undefined when it did not run here (another process drives it) or the process is closing.
    */
-  async invoke(runId: string, input: GraphInput): Promise<Settled | undefined> {
+  async invoke(runId: string, input: GraphInput, trace: { parent: Context | undefined; links: Link[] } = { parent: undefined, links: [] }): Promise<Settled | undefined> {
     // The slot first: the claim is then made (or renewed) just before the run executes, however long it waited.
     const releaseSlot = await this.takeSlot(runId);
     if (!(await this.deps.leases.claimToInvoke(runId))) {
@@ -49,13 +51,19 @@ export class RunInvocations {
     const abort = this.deps.inFlight.begin(runId);
     let settled: Settled | undefined;
     try {
-      const result = await this.deps.threads.invoke(runId, input, abort.signal).then(
-        (output): InvocationResult => ({ output }),
-        (error: unknown): InvocationResult => ({ error }),
-      );
-      if ("error" in result && this.closing) return undefined; // it failed because the process is going away
-      const cancelled = (await this.deps.runs.get(runId))?.status === "cancelled";
-      settled = cancelled ? { status: "cancelled", pending: [] } : await this.settleOrFail(runId, result);
+      // The run's span covers the graph's work and the settlement, not the wait for a slot (`run_queued` in the timeline).
+      settled = await inRunSpan(runId, trace, { "conductor.run.input": input === null ? "continue" : input instanceof Command ? "resume" : "start" }, async (span) => {
+        const result = await this.deps.threads.invoke(runId, input, abort.signal).then(
+          (output): InvocationResult => ({ output }),
+          (error: unknown): InvocationResult => ({ error }),
+        );
+        if ("error" in result) failSpan(span, result.error);
+        if ("error" in result && this.closing) return undefined; // it failed because the process is going away
+        const cancelled = (await this.deps.runs.get(runId))?.status === "cancelled";
+        const outcome = cancelled ? { status: "cancelled" as const, pending: [] } : await this.settleOrFail(runId, result);
+        if (outcome) span.setAttribute("conductor.run.status", outcome.status);
+        return outcome;
+      });
       return settled;
     } finally {
       releaseSlot();

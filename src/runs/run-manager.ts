@@ -27,6 +27,7 @@ import { LeaseKeeper } from "./lease-keeper.js";
 import type { Answer } from "./resume-plan.js";
 import { RunInvocations } from "./run-invocation.js";
 import { RunQueue } from "./run-queue.js";
+import { activeContext, carrierOf, runParent, type Context as TraceContext } from "../tracing/spans.js";
 import { RunRecovery } from "./run-recovery.js";
 import { assertAwaitsAnswer, RunResumption } from "./run-resumption.js";
 import { RunSettlement } from "./run-settlement.js";
@@ -153,7 +154,9 @@ export class RunManager {
     if (await this.existing(runId, origin.principal)) return { run_id: runId, created: false };
     const run = await prepareRun(args, this.deps.inputs, origin.clientSamples, this.deps.limits, this.deps.models);
     await this.deps.checkTasks(run.tasks, origin.principal);
-    const options = storedRunOptions(run);
+    // The trace the run is in (the start call's span, in the caller's trace): every invocation of it joins it.
+    const trace = carrierOf(activeContext());
+    const options = { ...storedRunOptions(run), ...(trace ? { trace } : {}) };
     const created = await this.deps.runs.create({ run_id: runId, principal: origin.principal, objective: run.objective, options, executor: run.executor, inputs: run.inline, lease: { owner: this.deps.leases.owner.id, expires_at: Date.now() + this.deps.leases.leaseMs } });
     if (!created) {
       // Started at the same moment by another call of the principal's; else a taken id (another's, or a deleted run's).
@@ -164,7 +167,8 @@ export class RunManager {
     this.deps.log.info(`run ${runId} started: ${run.tasks.length} tasks, executor ${run.executor}, approvals [${run.options.approvals.join(", ")}]`, { run_id: runId });
     this.changed(runId, "created");
     const input = startInput(runId, run.objective, options);
-    this.queue.enqueue(runId, () => this.step(runId, input));
+    const parent = activeContext(); // the tool call's span (and the caller's trace): the run's span is its child
+    this.queue.enqueue(runId, () => this.step(runId, input, parent));
     return { run_id: runId, created: true };
   }
 
@@ -180,7 +184,8 @@ export class RunManager {
   async resume(runId: string, answer: Answer, principal: string): Promise<void> {
     assertAwaitsAnswer(await this.requireRun(runId, principal), this.isBusy(runId));
     const command = await this.queue.exclusive(runId, () => this.resumption.apply(runId, answer));
-    this.queue.enqueue(runId, () => this.step(runId, command));
+    const parent = activeContext();
+    this.queue.enqueue(runId, () => this.step(runId, command, parent));
   }
 
   /** The status of a run the caller may see (check it with requireRun first). */
@@ -284,13 +289,13 @@ export class RunManager {
    * continue a recovered run, run-recovery.ts) and the run settled. With `elicit`, a pause is put to the user,
    * and their answer is the next step.
    */
-  private async step(runId: string, input: GraphInput): Promise<void> {
+  private async step(runId: string, input: GraphInput, parent?: TraceContext): Promise<void> {
     const row = await this.deps.runs.get<StoredRunOptions, unknown>(runId);
     if (!row || row.status === "cancelled") return;
-    const settled = await this.invocations.invoke(runId, input ?? await this.recovery.inputOf(row));
+    const settled = await this.invocations.invoke(runId, input ?? await this.recovery.inputOf(row), runParent(row.options.trace, parent));
     if (settled?.status !== "interrupted" || !row.options.elicit) return;
     const command = await this.resumption.elicit(row, settled.pending);
-    if (command) await this.step(runId, command);
+    if (command) await this.step(runId, command, parent);
   }
 }
 

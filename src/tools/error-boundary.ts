@@ -13,6 +13,7 @@ import { ResourceTemplate, ProtocolError } from "@modelcontextprotocol/server";
 import type { McpServer, CallToolResult } from "@modelcontextprotocol/server";
 import { ConductorError } from "../errors.js";
 import { withCachedJsonSchema } from "./json-schema-cache.js";
+import { traceToolCall } from "./tool-call-span.js";
 import type { Logger } from "../log.js";
 
 /** The registrations of a session's MCP server, each handler put behind the boundary. */
@@ -69,7 +70,7 @@ export function guardServer(server: McpServer, boundary: ErrorBoundary): Guarded
       ...config,
       ...(config.inputSchema ? { inputSchema: withCachedJsonSchema(config.inputSchema) } : {}),
       ...(config.outputSchema ? { outputSchema: withCachedJsonSchema(config.outputSchema) } : {}),
-    } as never, boundary.tool(`tools/call ${name}`, handler) as never);
+    } as never, traceToolCall(name, boundary.tool(`tools/call ${name}`, handler)) as never);
   const registerResource = (name: string, uri: string | ResourceTemplate, config: never, read: Handler) =>
     server.registerResource(name, (typeof uri === "string" ? uri : guardTemplate(name, uri, boundary)) as never, config, boundary.request(`resources/read ${name}`, read) as never);
   const registerPrompt = (name: string, config: never, handler: Handler) =>

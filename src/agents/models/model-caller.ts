@@ -18,6 +18,7 @@ import type { ModelName } from "../../domain/model-name.js";
 import { costOf, type ModelPrices } from "./model-prices.js";
 import { backoffMs, classifyError } from "./retry-policy.js";
 import type { CallUsage } from "../../domain/usage.js";
+import { failSpan, startChatSpan } from "../../tracing/spans.js";
 
 
 export interface ModelCall<S extends z.ZodType | undefined> {
@@ -73,6 +74,7 @@ export function createModelCaller(deps: ModelCallerDeps): ModelCaller {
         throw error;
       });
       let reply;
+      const span = startChatSpan(call.run_id, call.model.provider, call.model.model, { "gen_ai.request.max_tokens": allowed.max_output_tokens, "conductor.model.try": attempt });
       try {
         const model = await deps.models(call.model, allowed.max_output_tokens);
         if (call.schema) {
@@ -84,8 +86,11 @@ export function createModelCaller(deps: ModelCallerDeps): ModelCaller {
         }
       } catch (error) {
         release();
-        if (call.signal.aborted) throw call.signal.reason ?? error;
         const decision = classifyError(error);
+        const failure = call.signal.aborted ? call.signal.reason : error;
+        failSpan(span, failure, !call.signal.aborted && decision.status !== undefined ? String(decision.status) : undefined, redact(failure instanceof Error ? failure.message : String(failure)));
+        span.end();
+        if (call.signal.aborted) throw call.signal.reason ?? error;
         // A refused request (an HTTP status) was not billed; a dropped one may have been, so it keeps its worst case.
         if (decision.status !== undefined) await deps.usage.release(call.run_id, key);
         const message = redact(error instanceof Error ? error.message.split("\n")[0]! : String(error));
@@ -98,6 +103,8 @@ export function createModelCaller(deps: ModelCallerDeps): ModelCaller {
       }
       release();
       const usage = usageOf(reply.raw.usage_metadata, inputTokens, allowed.max_output_tokens);
+      span.setAttributes({ "gen_ai.usage.input_tokens": usage.input_tokens, "gen_ai.usage.output_tokens": usage.output_tokens });
+      span.end();
       const cost = price ? costOf(price, { input_tokens: usage.input_tokens, output_tokens: usage.output_tokens, cached_input_tokens: usage.cached_input_tokens }) : 0;
       await deps.usage.bill(call.run_id, key, { ...usage, cost_usd: cost });
       const value = call.schema ? reply.parsed : reply.text;

@@ -11,6 +11,7 @@ import type { BranchAssignment, StateUpdate } from "../state.js";
 import type { BranchNodeName, BranchResult } from "../../domain/branch-result.js";
 import { round4 } from "../task-analysis.js";
 import { defineNode, type GraphDeps, type NodeEvent } from "./define-node.js";
+import { failSpan, inAgentSpan } from "../../tracing/spans.js";
 
 export class BranchTimeoutError extends Error {
   override name = "BranchTimeoutError";
@@ -22,7 +23,17 @@ export function branchNode(name: BranchNodeName, deps: GraphDeps) {
     // Wait for a place in the run's window first: the branch's time and timeout start when it starts working.
     const leave = await deps.windows.enter(run_id, assignment.window, config.signal, assignment.position);
     try {
-      return await work(name, deps, assignment, config.signal);
+      const { branch } = assignment;
+      return await inAgentSpan(run_id, branch.agent.agent_type, {
+        "gen_ai.agent.id": branch.agent.agent_id, "conductor.branch.id": branch.branch_id, "conductor.branch.attempt": branch.attempts,
+        "conductor.task.id": assignment.task.id, "conductor.executor": assignment.executor, ...(assignment.model ? { "conductor.model": assignment.model } : {}),
+      }, async (span) => {
+        const done = await work(name, deps, assignment, config.signal);
+        const result = (done.update.completed_branches as Record<string, BranchResult> | undefined)?.[branch.branch_id];
+        if (result) span.setAttribute("conductor.branch.status", result.status);
+        if (result && result.status !== "success") failSpan(span, undefined, result.status === "timed_out" ? "timeout" : "branch_failed", result.error ?? result.status);
+        return done;
+      }, isGraphInterrupt);
     } finally {
       leave();
     }

@@ -1,7 +1,9 @@
 /**
  * final_integrator: the synthesis agent writes the report from the merged results; the run ends `completed`.
  */
+import { isGraphInterrupt } from "@langchain/langgraph";
 import type { MergeResult } from "../../domain/merge-result.js";
+import { inAgentSpan } from "../../tracing/spans.js";
 import type { FinalResult, State } from "../state.js";
 import { defineNode, type GraphDeps } from "./define-node.js";
 
@@ -20,9 +22,9 @@ export function finalIntegratorNode(deps: GraphDeps) {
 
 /** The run's result: the report and the figures it rests on (also for a failed run, with the reason). */
 export async function finalResult(deps: GraphDeps, state: State, merge: MergeResult, failure?: string): Promise<FinalResult> {
-  const report = await deps.writeReport(state.workflow_id, {
+  const report = await inAgentSpan(state.workflow_id, "report", { "conductor.revisions": state.revision_count }, () => deps.writeReport(state.workflow_id, {
     objective: state.objective, tasks: state.task_queue, merge, revisions: state.revision_count, ...(failure ? { failure } : {}),
-  }, state.options);
+  }, state.options), isGraphInterrupt);
   return {
     report,
     quality_score: merge.overall_quality,
