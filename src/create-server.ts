@@ -32,7 +32,7 @@ import { RunInterest } from "./resources/run-interest.js";
 import { RunMetrics } from "./telemetry/run-metrics.js";
 import type { NewTimelineEvent } from "./domain/timeline-event.js";
 import type { Meter } from "@opentelemetry/api";
-import { failSpan, startChatSpan } from "./tracing/spans.js";
+import { failSpan, startChatSpan } from "./telemetry/spans.js";
 
 export { VERSION } from "./version.js";
 

@@ -12,8 +12,8 @@ import { otlpMetricsConfigured } from "./telemetry/metrics-config.js";
 import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import { StdioTransport, type StdioTransportOptions } from "./stdio/stdio-transport.js";
 import { ListenStreams } from "./resources/listen-streams.js";
-import { tracingConfigured } from "./tracing/tracing-config.js";
-import type { Tracing } from "./tracing/otel-sdk.js";
+import { tracingConfigured } from "./telemetry/tracing-config.js";
+import type { Tracing } from "./telemetry/otel-sdk.js";
 
 async function main(): Promise<void> {
   let command;
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   const { settings } = command;
   const log = createStderrLogger(settings.logLevel);
   // The OpenTelemetry SDKs (their own chunks) only when configured; else spans and instruments are the API's no-ops.
-  const tracing = tracingConfigured(process.env) ? (await import("./tracing/otel-sdk.js")).startTracing() : undefined;
+  const tracing = tracingConfigured(process.env) ? (await import("./telemetry/otel-sdk.js")).startTracing() : undefined;
   const metrics = settings.metrics || otlpMetricsConfigured(process.env)
     ? await (await import("./telemetry/metrics-setup.js")).startMetrics({ prometheus: settings.metrics, env: process.env })
     : undefined;

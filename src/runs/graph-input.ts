@@ -6,7 +6,7 @@
 import type { Task } from "../domain/task.js";
 import type { RunOptions, State, StateUpdate } from "../orchestration/state.js";
 import type { PreparedRun } from "./start-request.js";
-import type { TraceCarrier } from "../tracing/spans.js";
+import type { TraceCarrier } from "../telemetry/spans.js";
 
 /** A run's options as its row keeps them: the graph's options plus what rebuilds its start input. */
 export interface StoredRunOptions extends RunOptions {

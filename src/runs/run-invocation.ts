@@ -12,7 +12,7 @@ import type { LeaseKeeper } from "./lease-keeper.js";
 import type { RunSettlement, Settled } from "./run-settlement.js";
 import type { RunSlots } from "./run-slots.js";
 import type { GraphInput, GraphOutput, RunThreads } from "./run-threads.js";
-import { failSpan, inRunSpan, type Context, type Link } from "../tracing/spans.js";
+import { failSpan, inRunSpan, type Context, type Link } from "../telemetry/spans.js";
 
 export interface RunInvocationDeps {
   runs: RunStorage;

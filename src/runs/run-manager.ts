@@ -27,7 +27,7 @@ import { LeaseKeeper } from "./lease-keeper.js";
 import type { Answer } from "./resume-plan.js";
 import { RunInvocations } from "./run-invocation.js";
 import { RunQueue } from "./run-queue.js";
-import { activeContext, carrierOf, runParent, type Context as TraceContext } from "../tracing/spans.js";
+import { activeContext, carrierOf, runParent, type Context as TraceContext } from "../telemetry/spans.js";
 import { RunRecovery } from "./run-recovery.js";
 import { assertAwaitsAnswer, RunResumption } from "./run-resumption.js";
 import { RunSettlement } from "./run-settlement.js";

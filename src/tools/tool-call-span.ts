@@ -6,7 +6,7 @@
  * `tool_error`. Without a registered OpenTelemetry SDK the span is the API's no-op one.
  */
 import { TRACEPARENT_META_KEY, TRACESTATE_META_KEY } from "@modelcontextprotocol/server";
-import { contextFrom, inSpan, SpanKind, failSpan, type TraceCarrier } from "../tracing/spans.js";
+import { contextFrom, inSpan, SpanKind, failSpan, type TraceCarrier } from "../telemetry/spans.js";
 
 type Handler = (...args: never[]) => unknown;
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { tracingConfigured } from "../../src/tracing/tracing-config.js";
+import { tracingConfigured } from "../../src/telemetry/tracing-config.js";
 
 test("tracing is on with an OTLP endpoint or a named exporter, off without, with none, or with OTEL_SDK_DISABLED=true", () => {
   assert.equal(tracingConfigured({}), false);

@@ -18,7 +18,7 @@ import type { ModelName } from "../../domain/model-name.js";
 import { costOf, type ModelPrices } from "./model-prices.js";
 import { backoffMs, classifyError } from "./retry-policy.js";
 import type { CallUsage } from "../../domain/usage.js";
-import { failSpan, startChatSpan } from "../../tracing/spans.js";
+import { failSpan, startChatSpan } from "../../telemetry/spans.js";
 
 
 export interface ModelCall<S extends z.ZodType | undefined> {

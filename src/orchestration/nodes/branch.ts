@@ -11,7 +11,7 @@ import type { BranchAssignment, StateUpdate } from "../state.js";
 import type { BranchNodeName, BranchResult } from "../../domain/branch-result.js";
 import { round4 } from "../task-analysis.js";
 import { defineNode, type GraphDeps, type NodeEvent } from "./define-node.js";
-import { failSpan, inAgentSpan } from "../../tracing/spans.js";
+import { failSpan, inAgentSpan } from "../../telemetry/spans.js";
 
 export class BranchTimeoutError extends Error {
   override name = "BranchTimeoutError";

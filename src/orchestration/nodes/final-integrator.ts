@@ -3,7 +3,7 @@
  */
 import { isGraphInterrupt } from "@langchain/langgraph";
 import type { MergeResult } from "../../domain/merge-result.js";
-import { inAgentSpan } from "../../tracing/spans.js";
+import { inAgentSpan } from "../../telemetry/spans.js";
 import type { FinalResult, State } from "../state.js";
 import { defineNode, type GraphDeps } from "./define-node.js";
 
