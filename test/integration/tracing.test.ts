@@ -196,14 +196,18 @@ test("a sampling run's requests to the client's model are chat spans under their
   }
 });
 
-test("a run paused and resumed stays one trace: each invocation's span is under the start call's, the resuming call a link", async () => {
-  const server = await connect({ env: otelEnv() });
+test("a run paused, the server restarted, and resumed stays one trace: each invocation's span is under the start call's, the resuming call a link", async () => {
+  const first = await connect({ env: otelEnv() });
   const { traceparent, traceId } = newTraceparent();
+  let server = first;
   try {
-    const started = structuredContent<Status>((await server.client.callTool({
+    const started = structuredContent<Status>((await first.client.callTool({
       name: "start_workflow", arguments: fiveTaskRequest({ approvals: ["sync_point"], executor: "builtin", wait_seconds: 60 }), _meta: { traceparent },
     })) as CallToolResult);
     assert.equal(started.status, "interrupted");
+    // The paused run outlives its process: the next one, on the same database, resumes it.
+    await first.close();
+    server = await connect({ dbPath: first.dbPath, env: otelEnv() });
     // The approval comes in another trace (or none): the resumed invocation still joins the run's.
     const other = newTraceparent();
     const done = structuredContent<Status>((await server.client.callTool({
