@@ -13,7 +13,6 @@ import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import { StdioTransport, type StdioTransportOptions } from "./stdio/stdio-transport.js";
 import { ListenStreams } from "./resources/listen-streams.js";
 import { tracingConfigured } from "./telemetry/tracing-config.js";
-import type { Tracing } from "./telemetry/otel-sdk.js";
 
 async function main(): Promise<void> {
   let command;
@@ -62,7 +61,6 @@ async function main(): Promise<void> {
     stopTransport = async () => {
       live?.close();
       await http.close();
-      await metrics?.shutdown().catch(() => undefined);
     };
     log.info(`conductor-mcp ${VERSION} serving Streamable HTTP on ${http.url}`, {
       db: redactDb(settings.dbPath), allowedDirs: settings.allowedDirs, principals: live ? [...live.current().principals] : [LOCAL_PRINCIPAL],
@@ -77,14 +75,11 @@ async function main(): Promise<void> {
       transport: stdioTransport(settings, log, new ListenStreams(conductor.context.interest).observe(LOCAL_PRINCIPAL), startRunning),
       onerror: (error) => log.warning(`stdio: ${error.message}`),
     });
-    stopTransport = async () => {
-      await stdio.close();
-      await metrics?.shutdown().catch(() => undefined);
-    };
+    stopTransport = () => stdio.close();
     log.info(`conductor-mcp ${VERSION} serving on stdio`, { db: redactDb(settings.dbPath), allowedDirs: settings.allowedDirs, model: settings.models?.model ?? null });
     setTimeout(() => void startRunning(), PROBE_GRACE_MS).unref();
   }
-  handleShutdown(conductor, settings, stopTransport, log, tracing);
+  handleShutdown(conductor, settings, stopTransport, log, [tracing, metrics]);
 }
 
 /** Stdio with the same bound as an HTTP body: a larger message is answered with an error, and serving goes on. */
@@ -114,14 +109,17 @@ async function resumeOrphans(conductor: Conductor, log: Logger): Promise<void> {
   if (recovered.length) log.info(`resuming ${recovered.length} run(s) left running by a previous process`);
 }
 
-function handleShutdown(conductor: Conductor, settings: Settings, stopTransport: () => Promise<void>, log: Logger, tracing?: Tracing): void {
+/** At shutdown, after the transport: what the telemetry still holds (batched spans, the last metrics) is exported. */
+type Exporter = { shutdown(): Promise<void> } | undefined;
+
+function handleShutdown(conductor: Conductor, settings: Settings, stopTransport: () => Promise<void>, log: Logger, exporters: Exporter[]): void {
   let closing = false;
   const shutdown = (why: string) => {
     if (closing) return;
     closing = true;
     log.info(`shutting down (${why}); running runs resume from their last checkpoint on the next start`);
     void conductor.close(why).then(stopTransport).catch(() => undefined)
-      .then(() => tracing?.shutdown()).catch((error: unknown) => log.warning(`exporting the last spans failed: ${String(error)}`))
+      .then(() => Promise.all(exporters.map((e) => e?.shutdown()))).catch((error: unknown) => log.warning(`exporting the last telemetry failed: ${String(error)}`))
       .finally(() => process.exit(0));
   };
   process.on("SIGINT", () => shutdown("SIGINT"));

@@ -7,6 +7,7 @@
 import type { ServerNotifier } from "@modelcontextprotocol/server";
 import type { RunManager } from "../runs/run-manager.js";
 import { urisChangedBy } from "./run-uri.js";
+import { TickBatch } from "./tick-batch.js";
 
 export interface RunChangePublisherDeps {
   /** Its `changed` and `created` events (run id). */
@@ -20,16 +21,10 @@ export interface RunChangePublisherDeps {
 
 /** Starts publishing; returns the function that stops it. */
 export function publishRunChanges(deps: RunChangePublisherDeps): () => void {
-  const pending = new Map<string, Set<string>>();
-  let flushing = false;
-  const flush = () => {
-    flushing = false;
-    for (const [principal, uris] of pending) {
-      const notifier = deps.notifierFor(principal);
-      for (const uri of uris) notifier.resourceUpdated(uri);
-    }
-    pending.clear();
-  };
+  const batch = new TickBatch((principal, uris) => {
+    const notifier = deps.notifierFor(principal);
+    for (const uri of uris) notifier.resourceUpdated(uri);
+  });
   const ownerListening = async (runId: string) => {
     if (!deps.listening()) return undefined;
     const principal = await deps.principalOf(runId);
@@ -37,14 +32,7 @@ export function publishRunChanges(deps: RunChangePublisherDeps): () => void {
   };
   const onChanged = (runId: string) => {
     void ownerListening(runId).then((principal) => {
-      if (principal === undefined) return;
-      const uris = pending.get(principal) ?? new Set<string>();
-      urisChangedBy(runId).forEach((uri) => uris.add(uri));
-      pending.set(principal, uris);
-      if (!flushing) {
-        flushing = true;
-        setImmediate(flush);
-      }
+      if (principal !== undefined) batch.add(principal, urisChangedBy(runId));
     }, () => undefined);
   };
   const onCreated = (runId: string) => {

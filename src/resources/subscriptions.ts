@@ -17,6 +17,7 @@ import { isCallerError, type ErrorBoundary } from "../tools/error-boundary.js";
 import type { RunInterest } from "./run-interest.js";
 import { speaksLegacy } from "../sessions/protocol-era.js";
 import { decodeRunId, RUN_URI, urisChangedBy } from "./run-uri.js";
+import { TickBatch } from "./tick-batch.js";
 
 /** What subscriptions call. */
 export interface SubscriptionDeps {
@@ -34,8 +35,6 @@ export interface SubscriptionDeps {
 export function enableSubscriptions(server: McpServer, deps: SubscriptionDeps): () => void {
   const { principal, queries, manager, interest, boundary } = deps;
   const subscribed = new Set<string>();
-  const pending = new Set<string>();
-  let flushing = false;
 
   server.server.registerCapabilities({ resources: { subscribe: true, listChanged: true } });
   if (deps.perRequest) return () => undefined;
@@ -67,18 +66,12 @@ export function enableSubscriptions(server: McpServer, deps: SubscriptionDeps): 
     if (run) interest.remove(decodeRunId(run[1]!));
   };
 
-  const flush = () => {
-    flushing = false;
-    for (const uri of pending) void server.server.sendResourceUpdated({ uri }).catch(() => undefined);
-    pending.clear();
-  };
+  const batch = new TickBatch((_client, uris) => {
+    for (const uri of uris) void server.server.sendResourceUpdated({ uri }).catch(() => undefined);
+  });
   const touch = (uris: string[]) => {
     const all = listensToAll();
-    for (const uri of uris) if (all || subscribed.has(uri)) pending.add(uri);
-    if (pending.size > 0 && !flushing) {
-      flushing = true;
-      setImmediate(flush);
-    }
+    batch.add(principal, uris.filter((uri) => all || subscribed.has(uri)));
   };
 
   const mine = (runId: string) => queries.isOwnedBy(runId, principal);

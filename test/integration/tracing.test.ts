@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, test } from "node:test";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { connect, only2025, structuredContent } from "../helpers/server.js";
+import { connect, only2025, structuredContent, type Connected } from "../helpers/server.js";
 import { answer, connectSampling } from "../helpers/sampling-client.js";
 import { findingsResponder } from "../helpers/scripted-provider.js";
 import { OPENAI_KEY, markedTasks, startModelServer } from "../helpers/model-server.js";
@@ -107,11 +107,7 @@ test("a model run's chat spans carry the tokens the provider returned, and no sp
   });
   const { traceparent, traceId } = newTraceparent();
   try {
-    const result = (await server.client.callTool({
-      name: "start_workflow",
-      arguments: { objective: "Edge accelerators", mode: "parallel", tasks: markedTasks(3), approvals: [], quality_threshold: 0, max_revisions: 0, executor: "model", wait_seconds: 60 },
-      _meta: { traceparent },
-    })) as CallToolResult;
+    const result = await modelRunInTrace(server, 3, traceparent);
     assert.ok(!result.isError, JSON.stringify(result.content));
     assert.equal(structuredContent<Status>(result).status, "completed");
     const spans = await receiver.waitFor(() => {
@@ -146,11 +142,7 @@ test("failures carry error.type: a refused model request (its HTTP status) and t
   });
   const { traceparent, traceId } = newTraceparent();
   try {
-    const result = (await server.client.callTool({
-      name: "start_workflow",
-      arguments: { objective: "Edge accelerators", mode: "parallel", tasks: markedTasks(2), approvals: [], quality_threshold: 0, max_revisions: 0, executor: "model", wait_seconds: 60 },
-      _meta: { traceparent },
-    })) as CallToolResult;
+    const result = await modelRunInTrace(server, 2, traceparent);
     assert.ok(!result.isError, JSON.stringify(result.content));
     await receiver.waitFor(() => op(inTrace(traceId), "invoke_workflow").some((x) => x.attributes["conductor.run.status"] !== undefined));
     const spans = inTrace(traceId);
@@ -264,6 +256,15 @@ test("with tracing switched off (OTEL_SDK_DISABLED=true, or OTEL_TRACES_EXPORTER
     assert.equal(receiver.spans.filter((s) => s.attributes["conductor.run.id"] === runId).length, 0, `${JSON.stringify(off)}: nothing of the run was exported`);
   }
 });
+
+/** A model run of `tasks` marked tasks straight through (no pause, no revision), started in the caller's trace. */
+async function modelRunInTrace(server: Connected, tasks: number, traceparent: string): Promise<CallToolResult> {
+  return (await server.client.callTool({
+    name: "start_workflow",
+    arguments: { objective: "Edge accelerators", mode: "parallel", tasks: markedTasks(tasks), approvals: [], quality_threshold: 0, max_revisions: 0, executor: "model", wait_seconds: 60 },
+    _meta: { traceparent },
+  })) as CallToolResult;
+}
 
 function isAlive(pid: number): boolean {
   try {
