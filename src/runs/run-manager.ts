@@ -9,14 +9,9 @@
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { UserError, unknownRun } from "../errors.js";
-import type { Logger } from "../log.js";
 import type { WorkflowGraph } from "../orchestration/graph.js";
-import type { HumanDecision } from "../orchestration/quality.js";
-import type { Task } from "../domain/task.js";
-import { FINISHED_STATUSES, type RunRow } from "../domain/run-record.js";
-import type { ChangeFeed, DeleteOutcome, LeaseStorage, RunStorage, TimelineStorage, UsageStorage } from "../storage/storage.js";
+import { FINISHED_STATUSES, type NewRun, type RunRow } from "../domain/run-record.js";
 import type { NewTimelineEvent } from "../domain/timeline-event.js";
-import type { InputAccess } from "./input-access.js";
 import { billedUsage } from "../agents/models/budget.js";
 import { describeError } from "./describe-error.js";
 import { FinishedSnapshots } from "./finished-snapshots.js";
@@ -27,62 +22,20 @@ import { LeaseKeeper } from "./lease-keeper.js";
 import type { Answer } from "./resume-plan.js";
 import { RunInvocations } from "./run-invocation.js";
 import { RunQueue } from "./run-queue.js";
-import { activeContext, carrierOf, runParent, type Context as TraceContext } from "../telemetry/spans.js";
+import { activeContext, carrierOf, runParent, type Context as TraceContext, type TraceCarrier } from "../telemetry/spans.js";
 import { RunRecovery } from "./run-recovery.js";
-import { RunForks, type ForkedRunOptions, type ForkRequest, type RunForksDeps } from "./run-forks.js";
+import type { ForkRunArgs, RunManagerDeps, RunOrigin } from "./run-manager-deps.js";
+import { RunForks, type ForkedRunOptions } from "./run-forks.js";
 import { historyEntry, type HistoryEntry } from "./run-history.js";
 import { assertAwaitsAnswer, RunResumption } from "./run-resumption.js";
 import { RunSettlement } from "./run-settlement.js";
 import { RunSlots } from "./run-slots.js";
-import { buildRunStatus, NO_USAGE, type PendingInterrupt, type RunStatus } from "./run-status.js";
+import { buildRunStatus, NO_USAGE, type RunStatus } from "./run-status.js";
 import { RunThreads, type GraphInput, type RunSnapshot } from "./run-threads.js";
-import { prepareRun, type ModelPolicy, type RequestLimits, type StartWorkflowArgs } from "./start-request.js";
+import { prepareRun, type StartWorkflowArgs } from "./start-request.js";
 import { TimelineBatcher } from "./timeline-batcher.js";
 
-export interface RunManagerDeps {
-  runs: RunStorage;
-  timeline: TimelineStorage;
-  /** Tells other processes sharing the database what changed here. */
-  changes: ChangeFeed;
-  inputs: InputAccess;
-  log: Logger;
-  /** Checks a new run's tasks against the principal's agents (pinned agent ids); throws UserError. */
-  checkTasks(tasks: Task[], principal: string): Promise<void>;
-  /** Called once a run has ended (completed, failed or cancelled): releases its agents, prunes its checkpoints. */
-  onRunEnded(runId: string): Promise<void>;
-  /** Asks the run's user to decide a pause (MCP elicitation); null when the client cannot, or the user declined. */
-  askUser?(run: RunRow, pause: PendingInterrupt): Promise<HumanDecision | null>;
-  /** Which process drives which run. */
-  leases: LeaseStorage;
-  /** Runs executing at once; more queue. */
-  maxConcurrentRuns: number;
-  limits?: RequestLimits;
-  /** The model-usage ledger (RunStatus.usage). */
-  usage?: UsageStorage;
-  /** The model executor's policy, where a model is configured. */
-  models?: ModelPolicy;
-  /** Deletes finished runs and all of them (Storage.deleteRuns). */
-  deleteRuns(runIds: readonly string[]): Promise<DeleteOutcome[]> | DeleteOutcome[];
-  /** --retain-days: finished runs older than this are deleted in the background. */
-  retainDays?: number;
-  /** Sees every timeline event as it is recorded (metrics). */
-  observeEvents?(runId: string, events: readonly NewTimelineEvent[]): void;
-  /** What forks need besides the above: the branch findings to copy, and the fork's agents. */
-  results: RunForksDeps["results"];
-  planAgents: RunForksDeps["planAgents"];
-}
-
-/** fork_run's request as the runs layer takes it. */
-export interface ForkRunArgs extends ForkRequest {
-  new_run_id?: string;
-  elicit?: boolean;
-}
-
-/** Who starts a run: the principal it will belong to, and whether their client can sample (for executor auto). */
-export interface RunOrigin {
-  principal: string;
-  clientSamples: boolean;
-}
+export type { ForkRunArgs, RunManagerDeps, RunOrigin };
 
 export class RunManager {
   /** Emits `changed` (runId) on every new timeline event or status change, `settled` (runId) when idle. */
@@ -169,46 +122,46 @@ export class RunManager {
     if (await this.existing(runId, origin.principal)) return { run_id: runId, created: false };
     const run = await prepareRun(args, this.deps.inputs, origin.clientSamples, this.deps.limits, this.deps.models);
     await this.deps.checkTasks(run.tasks, origin.principal);
-    // The trace the run is in (the start call's span, in the caller's trace): every invocation of it joins it.
-    const trace = carrierOf(activeContext());
-    const options = { ...storedRunOptions(run), ...(trace ? { trace } : {}) };
-    const created = await this.deps.runs.create({ run_id: runId, principal: origin.principal, objective: run.objective, options, executor: run.executor, inputs: run.inline, lease: { owner: this.deps.leases.owner.id, expires_at: Date.now() + this.deps.leases.leaseMs } });
-    if (!created) {
-      // Started at the same moment by another call of the principal's; else a taken id (another's, or a deleted run's).
-      if (!(await this.existing(runId, origin.principal))) throw takenRunId(runId);
-      return { run_id: runId, created: false };
-    }
-    await this.recordEvents(runId, [{ key: "run_started", event: "run_started", data: { tasks: run.tasks.length, executor: run.executor, approvals: run.options.approvals, sync_points: run.sync_points.map((p) => p.name) } }]);
-    this.deps.log.info(`run ${runId} started: ${run.tasks.length} tasks, executor ${run.executor}, approvals [${run.options.approvals.join(", ")}]`, { run_id: runId });
-    this.changed(runId, "created");
-    const input = startInput(runId, run.objective, options);
-    const parent = activeContext(); // the tool call's span (and the caller's trace): the run's span is its child
-    this.queue.enqueue(runId, () => this.step(runId, input, parent));
-    return { run_id: runId, created: true };
+    const options = { ...storedRunOptions(run), ...traceCarrier() };
+    return this.launch({ run_id: runId, principal: origin.principal, objective: run.objective, options, executor: run.executor, inputs: run.inline },
+      { key: "run_started", event: "run_started", data: { tasks: run.tasks.length, executor: run.executor, approvals: run.options.approvals, sync_points: run.sync_points.map((p) => p.name) } },
+      `run ${runId} started: ${run.tasks.length} tasks, executor ${run.executor}, approvals [${run.options.approvals.join(", ")}]`,
+      startInput(runId, run.objective, options));
   }
 
   /**
    * Starts a fork of the principal's run from one of its checkpoints (run-forks.ts): checked first (UserError), then
-   * created under its own id with the original's principal, and queued; its timeline begins with run_forked.
+   * created under its own id with the original's principal, and queued; its first step seeds its thread.
    */
   async fork(runId: string, request: ForkRunArgs, origin: RunOrigin): Promise<{ run_id: string; created: boolean }> {
     const original = await this.requireRun<ForkedRunOptions>(runId, origin.principal);
     const forkId = request.new_run_id ?? `run-${randomUUID()}`;
     if (await this.existing(forkId, origin.principal)) return { run_id: forkId, created: false };
     const fork = await this.forks.prepare(original, request, origin.clientSamples);
-    const trace = carrierOf(activeContext());
-    const options: ForkedRunOptions = { ...fork.options, elicit: request.elicit ?? original.options.elicit ?? false, ...(trace ? { trace } : {}) };
-    const created = await this.deps.runs.create({ run_id: forkId, principal: original.principal, objective: original.objective, options, executor: fork.executor, inputs: fork.inline, lease: { owner: this.deps.leases.owner.id, expires_at: Date.now() + this.deps.leases.leaseMs } });
+    const options: ForkedRunOptions = { ...fork.options, elicit: request.elicit ?? original.options.elicit ?? false, ...traceCarrier() };
+    return this.launch({ run_id: forkId, principal: original.principal, objective: original.objective, options, executor: fork.executor, inputs: fork.inline },
+      { key: "run_forked", event: "run_forked", data: { from_run_id: runId, checkpoint_id: request.checkpoint_id, kept: fork.kept, rerun: fork.rerun } },
+      `run ${forkId} forked from ${runId} at checkpoint ${request.checkpoint_id}: ${fork.kept.length} branches kept, ${fork.rerun.length} run again`,
+      null);
+  }
+
+  /**
+   * Creates a run's row (with this process's lease), records its first event and queues its first step. Another call
+   * of the principal's that created it at the same moment makes it not created here; any other refusal is a taken id.
+   */
+  private async launch(run: Omit<NewRun<unknown>, "lease">, first: NewTimelineEvent, message: string, input: GraphInput): Promise<{ run_id: string; created: boolean }> {
+    const runId = run.run_id;
+    const created = await this.deps.runs.create({ ...run, lease: { owner: this.deps.leases.owner.id, expires_at: Date.now() + this.deps.leases.leaseMs } });
     if (!created) {
-      if (!(await this.existing(forkId, origin.principal))) throw takenRunId(forkId);
-      return { run_id: forkId, created: false };
+      if (!(await this.existing(runId, run.principal))) throw takenRunId(runId);
+      return { run_id: runId, created: false };
     }
-    await this.recordEvents(forkId, [{ key: "run_forked", event: "run_forked", data: { from_run_id: runId, checkpoint_id: request.checkpoint_id, kept: fork.kept, rerun: fork.rerun } }]);
-    this.deps.log.info(`run ${forkId} forked from ${runId} at checkpoint ${request.checkpoint_id}: ${fork.kept.length} branches kept, ${fork.rerun.length} run again`, { run_id: forkId });
-    this.changed(forkId, "created");
-    const parent = activeContext();
-    this.queue.enqueue(forkId, () => this.step(forkId, null, parent));
-    return { run_id: forkId, created: true };
+    await this.recordEvents(runId, [first]);
+    this.deps.log.info(message, { run_id: runId });
+    this.changed(runId, "created");
+    const parent = activeContext(); // the tool call's span (and the caller's trace): the run's span is its child
+    this.queue.enqueue(runId, () => this.step(runId, input, parent));
+    return { run_id: runId, created: true };
   }
 
   /** The run's checkpoints, oldest first (check the caller with requireRun first). */
@@ -341,6 +294,12 @@ export class RunManager {
     const command = await this.resumption.elicit(row, settled.pending);
     if (command) await this.step(runId, command, parent);
   }
+}
+
+/** The trace the run is in (the start call's span, in the caller's trace): every invocation of the run joins it. */
+function traceCarrier(): { trace?: TraceCarrier } {
+  const trace = carrierOf(activeContext());
+  return trace ? { trace } : {};
 }
 
 function takenRunId(runId: string): UserError {

@@ -113,6 +113,9 @@ describe("Streamable HTTP with bearer tokens", () => {
     assert.match(await callError(bob, "approve_interrupt", { run_id: "alice-run", decision: "approve" }), unknown);
     assert.match(await callError(bob, "cancel_run", { run_id: "alice-run" }), unknown);
     assert.match(await callError(bob, "get_timeline", { run_id: "alice-run" }), unknown);
+    assert.match(await callError(bob, "get_run_history", { run_id: "alice-run" }), unknown);
+    const [quality] = (await call<{ checkpoints: Array<{ checkpoint_id: string }> }>(alice, "get_run_history", { run_id: "alice-run" })).checkpoints.slice(-1);
+    assert.match(await callError(bob, "fork_run", { run_id: "alice-run", checkpoint_id: quality!.checkpoint_id }), unknown);
     await assert.rejects(bob.readResource({ uri: "orchestrator://runs/alice-run" }), unknown);
     await assert.rejects(bob.subscribeResource({ uri: "orchestrator://runs/alice-run" }), unknown);
     assert.match(await callError(bob, "start_workflow", fiveTaskRequest({ run_id: "alice-run" })), /run_id "alice-run" cannot be used/);

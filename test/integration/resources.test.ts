@@ -21,7 +21,7 @@ describe("resources", () => {
   test("tools/list has exactly the contract's tools, each with an output schema", async () => {
     const { tools } = await s.client.listTools();
     assert.deepEqual(tools.map((t) => t.name).sort(), [
-      "approve_interrupt", "cancel_run", "delete_run", "generate_agent", "get_timeline", "register_agent_template", "retire_agent", "start_workflow",
+      "approve_interrupt", "cancel_run", "delete_run", "fork_run", "generate_agent", "get_run_history", "get_timeline", "register_agent_template", "retire_agent", "start_workflow",
     ]);
     for (const t of tools) {
       assert.equal(t.outputSchema?.type, "object", `${t.name} outputSchema`);
