@@ -17,6 +17,7 @@ import { AgentFactory } from "./agents/factory.js";
 import { ResourcePool } from "./agents/resource-pool.js";
 import { createRunAgents } from "./agents/run-agents.js";
 import { buildWorkflowGraph } from "./orchestration/graph.js";
+import { FORK_POINT_NODES } from "./orchestration/fork-plan.js";
 import { RunWindows } from "./orchestration/run-windows.js";
 import type { Task } from "./domain/task.js";
 import { InputAccess } from "./runs/input-access.js";
@@ -66,6 +67,7 @@ export async function createConductor(settings: Settings, log: ServerLogger, opt
   await allocations.restore(storage.backend === "postgres");
   const sessions = new ClientSessions();
   const principalOf = async (runId: string) => (await runs.principalOf(runId)) ?? "";
+  const runAgents = createRunAgents(factory, allocations, agentStore, principalOf);
   manager = new RunManager({
     runs, timeline, inputs, log, changes: storage.changes, usage,
     ...(metrics ? { observeEvents: (_runId: string, events: readonly NewTimelineEvent[]) => metrics.observeEvents(events) } : {}),
@@ -74,13 +76,15 @@ export async function createConductor(settings: Settings, log: ServerLogger, opt
     },
     onRunEnded: async (runId) => {
       await allocations.retireRun(runId);
-      await storage.pruneCheckpoints(runId);
+      await storage.pruneCheckpoints(runId, FORK_POINT_NODES);
     },
     askUser: async (run, pause) => {
       const session = sessions.forRun(run.run_id, run.principal);
       return session ? elicitDecision(session.server, run.run_id, pause) : null;
     },
     leases: storage.leases,
+    results,
+    planAgents: async (runId, tasks, options) => new Map((await runAgents.planRun(runId, tasks, options)).map((p) => [p.task_id, { agent_id: p.agent.agent_id, agent_type: p.agent.agent_type }])),
     deleteRuns: (runIds) => storage.deleteRuns(runIds),
     ...(settings.retainDays !== undefined ? { retainDays: settings.retainDays } : {}),
     maxConcurrentRuns: settings.limits.maxConcurrentRuns,
@@ -116,7 +120,7 @@ export async function createConductor(settings: Settings, log: ServerLogger, opt
   const models = modelExecution(settings, usage, offline);
   const graph = buildWorkflowGraph({
     executors: { builtin: createBuiltinExecutor(offline), sampling: createSamplingExecutor(sample, offline), delegate: createDelegateExecutor(offline), model: models.executor },
-    agents: createRunAgents(factory, allocations, agentStore, principalOf),
+    agents: runAgents,
     loadInputs,
     recordEvents: (runId, events) => manager.recordEvents(runId, events),
     results,

@@ -29,6 +29,8 @@ export const RunStatusShape = {
   }).optional(),
   error: z.string().optional(),
   timeline_length: z.number().int(),
+  forked_from: z.object({ run_id: z.string(), checkpoint_id: z.string() }).optional()
+    .describe("A fork's origin: the run and the checkpoint it started from (fork_run)"),
   usage: z.object({
     model_calls: z.number().int().describe("model calls the run made (branches, revisions, the report)"),
     input_tokens: z.number().int(),

@@ -20,7 +20,7 @@ import type { InputAccess } from "./input-access.js";
 import { billedUsage } from "../agents/models/budget.js";
 import { describeError } from "./describe-error.js";
 import { FinishedSnapshots } from "./finished-snapshots.js";
-import { startInput, storedRunOptions, type StoredRunOptions } from "./graph-input.js";
+import { startInput, storedRunOptions } from "./graph-input.js";
 import { InFlightInvocations } from "./in-flight-invocations.js";
 import { RunDeletion } from "./run-deletion.js";
 import { LeaseKeeper } from "./lease-keeper.js";
@@ -29,6 +29,8 @@ import { RunInvocations } from "./run-invocation.js";
 import { RunQueue } from "./run-queue.js";
 import { activeContext, carrierOf, runParent, type Context as TraceContext } from "../telemetry/spans.js";
 import { RunRecovery } from "./run-recovery.js";
+import { RunForks, type ForkedRunOptions, type ForkRequest, type RunForksDeps } from "./run-forks.js";
+import { historyEntry, type HistoryEntry } from "./run-history.js";
 import { assertAwaitsAnswer, RunResumption } from "./run-resumption.js";
 import { RunSettlement } from "./run-settlement.js";
 import { RunSlots } from "./run-slots.js";
@@ -65,6 +67,15 @@ export interface RunManagerDeps {
   retainDays?: number;
   /** Sees every timeline event as it is recorded (metrics). */
   observeEvents?(runId: string, events: readonly NewTimelineEvent[]): void;
+  /** What forks need besides the above: the branch findings to copy, and the fork's agents. */
+  results: RunForksDeps["results"];
+  planAgents: RunForksDeps["planAgents"];
+}
+
+/** fork_run's request as the runs layer takes it. */
+export interface ForkRunArgs extends ForkRequest {
+  new_run_id?: string;
+  elicit?: boolean;
 }
 
 /** Who starts a run: the principal it will belong to, and whether their client can sample (for executor auto). */
@@ -87,6 +98,7 @@ export class RunManager {
   private readonly recovery: RunRecovery;
   private readonly deletion: RunDeletion;
   private readonly slots: RunSlots;
+  private readonly forks: RunForks;
 
   constructor(private readonly deps: RunManagerDeps) {
     const { runs, log, leases } = deps;
@@ -99,8 +111,11 @@ export class RunManager {
         this.events.emit("settled", runId);
       },
     });
+    this.forks = new RunForks({
+      runs, results: deps.results, threads: this.threads, inputs: deps.inputs, planAgents: deps.planAgents, ...(deps.models ? { models: deps.models } : {}),
+    });
     this.recovery = new RunRecovery({
-      leases, threads: this.threads, record, log,
+      leases, threads: this.threads, record, log, seedFork: (row) => this.forks.seed(row),
       isBusy: (runId) => this.queue.isBusy(runId),
       continueRun: (runId) => this.queue.enqueue(runId, () => this.step(runId, null)),
     });
@@ -172,6 +187,35 @@ export class RunManager {
     return { run_id: runId, created: true };
   }
 
+  /**
+   * Starts a fork of the principal's run from one of its checkpoints (run-forks.ts): checked first (UserError), then
+   * created under its own id with the original's principal, and queued; its timeline begins with run_forked.
+   */
+  async fork(runId: string, request: ForkRunArgs, origin: RunOrigin): Promise<{ run_id: string; created: boolean }> {
+    const original = await this.requireRun<ForkedRunOptions>(runId, origin.principal);
+    const forkId = request.new_run_id ?? `run-${randomUUID()}`;
+    if (await this.existing(forkId, origin.principal)) return { run_id: forkId, created: false };
+    const fork = await this.forks.prepare(original, request, origin.clientSamples);
+    const trace = carrierOf(activeContext());
+    const options: ForkedRunOptions = { ...fork.options, elicit: request.elicit ?? original.options.elicit ?? false, ...(trace ? { trace } : {}) };
+    const created = await this.deps.runs.create({ run_id: forkId, principal: original.principal, objective: original.objective, options, executor: fork.executor, inputs: fork.inline, lease: { owner: this.deps.leases.owner.id, expires_at: Date.now() + this.deps.leases.leaseMs } });
+    if (!created) {
+      if (!(await this.existing(forkId, origin.principal))) throw takenRunId(forkId);
+      return { run_id: forkId, created: false };
+    }
+    await this.recordEvents(forkId, [{ key: "run_forked", event: "run_forked", data: { from_run_id: runId, checkpoint_id: request.checkpoint_id, kept: fork.kept, rerun: fork.rerun } }]);
+    this.deps.log.info(`run ${forkId} forked from ${runId} at checkpoint ${request.checkpoint_id}: ${fork.kept.length} branches kept, ${fork.rerun.length} run again`, { run_id: forkId });
+    this.changed(forkId, "created");
+    const parent = activeContext();
+    this.queue.enqueue(forkId, () => this.step(forkId, null, parent));
+    return { run_id: forkId, created: true };
+  }
+
+  /** The run's checkpoints, oldest first (check the caller with requireRun first). */
+  async history(runId: string): Promise<HistoryEntry[]> {
+    return (await this.threads.history(runId)).map(historyEntry);
+  }
+
   /** Whether `runId` names a run of `principal` already; a run of another principal is a taken id (UserError). */
   private async existing(runId: string, principal: string): Promise<boolean> {
     const owner = await this.deps.runs.principalOf(runId);
@@ -209,8 +253,8 @@ export class RunManager {
   }
 
   /** The run's row; an unknown run, or one of another principal, is the same UserError. */
-  async requireRun(runId: string, principal: string): Promise<RunRow> {
-    const row = await this.deps.runs.get(runId);
+  async requireRun<Options = unknown>(runId: string, principal: string): Promise<RunRow<Options>> {
+    const row = await this.deps.runs.get<Options, unknown>(runId);
     if (!row || row.principal !== principal) throw unknownRun(runId);
     return row;
   }
@@ -290,7 +334,7 @@ export class RunManager {
    * and their answer is the next step.
    */
   private async step(runId: string, input: GraphInput, parent?: TraceContext): Promise<void> {
-    const row = await this.deps.runs.get<StoredRunOptions, unknown>(runId);
+    const row = await this.deps.runs.get<ForkedRunOptions, unknown>(runId);
     if (!row || row.status === "cancelled") return;
     const settled = await this.invocations.invoke(runId, input ?? await this.recovery.inputOf(row), runParent(row.options.trace, parent));
     if (settled?.status !== "interrupted" || !row.options.elicit) return;

@@ -11,10 +11,11 @@ import { TIMELINE_EVENTS, type TimelineEvent } from "../domain/timeline-event.js
 import { UserError } from "../errors.js";
 import type { BranchResultStorage, RunStorage, TimelineStorage } from "../storage/storage.js";
 import type { RunManager } from "./run-manager.js";
+import { historyPage, type HistoryPage } from "./run-history.js";
 
 export interface RunQueriesDeps {
   /** The run manager's reads: its principal check, the status it builds, the checkpointed state. */
-  manager: Pick<RunManager, "requireRun" | "status" | "snapshot">;
+  manager: Pick<RunManager, "requireRun" | "status" | "snapshot" | "history">;
   runs: Pick<RunStorage, "list" | "idsStartingWith" | "principalOf">;
   timeline: Pick<TimelineStorage, "page" | "total" | "nodesEntered">;
   results: Pick<BranchResultStorage, "get">;
@@ -115,6 +116,14 @@ export class RunQueries {
       throw new UserError(`unknown event "${event}"; use one of ${TIMELINE_EVENTS.join(", ")}`);
     }
     return this.events(runId, request.since ?? 0, request.limit ?? Math.min(DEFAULT_TIMELINE_PAGE, largest), event);
+  }
+
+  /** A page of the run's checkpoints, oldest first, after checkpoint `after` (run-history.ts). */
+  async historyPage(runId: string, principal: string, request: { after?: string; limit?: number }): Promise<HistoryPage> {
+    await this.requireRun(runId, principal);
+    const page = historyPage(await this.deps.manager.history(runId), request.after, request.limit);
+    if (!page) throw new UserError(`checkpoint "${request.after}" is not one of run "${runId}"'s; pass a next_after that get_run_history returned`);
+    return page;
   }
 
   /** The run's first `count` events (whatever the largest page), with their total. */

@@ -55,5 +55,7 @@ export function buildRunStatus(row: RunRow, snapshot: SnapshotView | undefined, 
   const result = (values.final_result ?? row.result) as FinalResult | null | undefined;
   if (result) status.result = result as unknown as NonNullable<RunStatus["result"]>;
   if (row.error) status.error = row.error;
+  const from = (row.options as { forked_from?: { run_id: string; checkpoint_id: string } } | null)?.forked_from;
+  if (from) status.forked_from = { run_id: from.run_id, checkpoint_id: from.checkpoint_id };
   return status;
 }

@@ -14,6 +14,16 @@ export type RunSnapshot = SnapshotView & { values: Partial<State> };
 /** What an invocation returns: the state it left, with the pending interrupts under INTERRUPT when it paused. */
 export type GraphOutput = Partial<State> & { [INTERRUPT]?: unknown };
 
+/** One checkpoint of a run's thread, as its history lists it. */
+export interface CheckpointView {
+  checkpoint_id: string;
+  step: number;
+  created_at: string;
+  next: string[];
+  values: Partial<State>;
+  tasks: ReadonlyArray<{ name: string; interrupts?: ReadonlyArray<{ value?: unknown }>; result?: unknown }>;
+}
+
 /** A graph input: a start, a resume command, or null (continue from the last checkpoint). */
 export type GraphInput = StateUpdate | Command | null;
 
@@ -35,6 +45,24 @@ export class RunThreads {
     return s.config.configurable?.checkpoint_id !== undefined;
   }
 
+  /** Every checkpoint of the run's thread, oldest first. */
+  async history(runId: string): Promise<CheckpointView[]> {
+    const views: CheckpointView[] = [];
+    for await (const s of this.attached().getStateHistory(threadConfig(runId))) views.push(checkpointView(s));
+    return views.reverse();
+  }
+
+  /** One checkpoint of the run's thread, or undefined when the thread has no checkpoint of that id. */
+  async at(runId: string, checkpointId: string): Promise<CheckpointView | undefined> {
+    const s = await this.attached().getState({ configurable: { thread_id: runId, checkpoint_id: checkpointId } });
+    return s.config.configurable?.checkpoint_id === checkpointId && s.createdAt !== undefined ? checkpointView(s) : undefined;
+  }
+
+  /** Writes a new thread's first checkpoint: `values`, as if node `asNode` had just written them (the graph goes on from there). */
+  async seed(runId: string, values: State, asNode: string): Promise<void> {
+    await this.attached().updateState(threadConfig(runId), values, asNode);
+  }
+
   async invoke(runId: string, input: GraphInput, signal: AbortSignal): Promise<GraphOutput> {
     return (await this.attached().invoke(input as Parameters<WorkflowGraph["invoke"]>[0], threadConfig(runId, signal))) as GraphOutput;
   }
@@ -43,6 +71,19 @@ export class RunThreads {
     if (!this.graph) throw new Error("the run manager has no graph yet: attach it first");
     return this.graph;
   }
+}
+
+type Snapshot = Awaited<ReturnType<WorkflowGraph["getState"]>>;
+
+function checkpointView(s: Snapshot): CheckpointView {
+  return {
+    checkpoint_id: String(s.config.configurable?.checkpoint_id ?? ""),
+    step: Number((s.metadata as { step?: number } | undefined)?.step ?? -1),
+    created_at: s.createdAt ?? "",
+    next: [...s.next],
+    values: s.values as Partial<State>,
+    tasks: s.tasks,
+  };
 }
 
 function threadConfig(runId: string, signal?: AbortSignal) {

@@ -4,7 +4,7 @@
  * inconsistency answered by a UserError.
  */
 import { UserError } from "../errors.js";
-import type { APPROVAL_POINTS, EXECUTOR_NAMES, WORKFLOW_MODES, InputRef, Task, TaskSpec } from "../domain/task.js";
+import type { APPROVAL_POINTS, EXECUTOR_NAMES, WORKFLOW_MODES, InputRef, Task, TaskInput, TaskSpec } from "../domain/task.js";
 import type { RunOptions, SyncPoint } from "../orchestration/state.js";
 import type { InputAccess } from "./input-access.js";
 import { chooseExecutor } from "../agents/executors/choose-executor.js";
@@ -88,18 +88,7 @@ export async function prepareRun(args: StartWorkflowArgs, inputs: InputAccess, c
       if (d === id) throw new UserError(`task "${id}" depends on itself; remove it from depends_on`);
       if (!known.has(d)) throw new UserError(`task "${id}" depends on unknown task "${d}"; known ids: ${ids.join(", ")}`);
     }
-    const refs: InputRef[] = [];
-    for (const [idx, input] of (spec.inputs ?? []).entries()) {
-      if ("text" in input) {
-        const bytes = Buffer.byteLength(input.text);
-        if (bytes > inputs.maxBytes) throw new UserError(`input "${input.name}" of task "${id}" has ${bytes} bytes, more than the limit of ${inputs.maxBytes} (--max-input-bytes)`);
-        refs.push({ kind: "inline", index: idx, name: input.name, chars: input.text.length });
-        inline.push({ task_id: id, idx, name: input.name, text: input.text });
-      } else {
-        const checked = await inputs.check(input.path);
-        refs.push({ kind: "path", path: input.path, name: input.path.split(/[\\/]/).pop() ?? input.path, bytes: checked.bytes });
-      }
-    }
+    const refs = await taskInputs(id, spec.inputs ?? [], inputs, inline);
     tasks.push({
       id, type: spec.type, description: spec.description, priority: spec.priority ?? "normal", depends_on: depends, inputs: refs,
       ...(spec.focus ? { focus: spec.focus } : {}),
@@ -128,8 +117,25 @@ export async function prepareRun(args: StartWorkflowArgs, inputs: InputAccess, c
   };
 }
 
+/** A task's inputs as references; inline texts (checked against --max-input-bytes) are added to `inline`, paths checked. */
+export async function taskInputs(id: string, given: readonly TaskInput[], inputs: InputAccess, inline: PreparedRun["inline"]): Promise<InputRef[]> {
+  const refs: InputRef[] = [];
+  for (const [idx, input] of given.entries()) {
+    if ("text" in input) {
+      const bytes = Buffer.byteLength(input.text);
+      if (bytes > inputs.maxBytes) throw new UserError(`input "${input.name}" of task "${id}" has ${bytes} bytes, more than the limit of ${inputs.maxBytes} (--max-input-bytes)`);
+      refs.push({ kind: "inline", index: idx, name: input.name, chars: input.text.length });
+      inline.push({ task_id: id, idx, name: input.name, text: input.text });
+    } else {
+      const checked = await inputs.check(input.path);
+      refs.push({ kind: "path", path: input.path, name: input.path.split(/[\\/]/).pop() ?? input.path, bytes: checked.bytes });
+    }
+  }
+  return refs;
+}
+
 /** The run's model (allowed by the server) and its budget, capped by --max-run-tokens. Throws UserError. */
-function runModel(args: StartWorkflowArgs, models: ModelPolicy): { model: string; budget: RunBudget } {
+export function runModel(args: Pick<StartWorkflowArgs, "model" | "budget">, models: ModelPolicy): { model: string; budget: RunBudget } {
   const model = args.model ?? models.model;
   if (!models.allowed.includes(model)) {
     throw new UserError(`model "${model}" is not allowed on this server; allowed: ${models.allowed.join(", ")} (the operator lists them with --models)`);

@@ -34,6 +34,7 @@ export class RunStore implements RunStorage {
       byStatus: db.prepare("SELECT run_id FROM conductor_runs WHERE status = ? ORDER BY created_at, run_id"),
       amongWithStatus: db.prepare("SELECT run_id FROM conductor_runs WHERE run_id IN (SELECT value FROM json_each(?)) AND status = ?"),
       input: db.prepare("SELECT name, text FROM conductor_inputs WHERE run_id = ? AND task_id = ? AND idx = ?"),
+      inputs: db.prepare("SELECT task_id, idx, name, text FROM conductor_inputs WHERE run_id = ? ORDER BY task_id, idx"),
       update: db.prepare(`UPDATE conductor_runs SET status = @status, workflow_mode = COALESCE(@workflow_mode, workflow_mode),
         result_json = COALESCE(@result_json, result_json), error = @error, updated_at = @now WHERE run_id = @run_id`),
     };
@@ -108,6 +109,10 @@ export class RunStore implements RunStorage {
 
   inlineInput(runId: string, taskId: string, idx: number): { name: string; text: string } | undefined {
     return this.stmts.input.get(runId, taskId, idx) as { name: string; text: string } | undefined;
+  }
+
+  inlineInputs(runId: string): Array<{ task_id: string; idx: number; name: string; text: string }> {
+    return this.stmts.inputs.all(runId) as Array<{ task_id: string; idx: number; name: string; text: string }>;
   }
 
   update(runId: string, change: { status: RunStatusName; workflow_mode?: string | null; result?: unknown; error?: string | null }): void {

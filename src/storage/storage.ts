@@ -34,6 +34,8 @@ export interface RunStorage {
   /** Which of `runIds` have the status, in one read (the lease heartbeat's check of the runs it drives); order unspecified. */
   amongWithStatus(runIds: readonly string[], status: RunStatusName): Awaitable<string[]>;
   inlineInput(runId: string, taskId: string, idx: number): Awaitable<{ name: string; text: string } | undefined>;
+  /** Every inline input of the run, by task id (bytewise) then index (a fork copies them). */
+  inlineInputs(runId: string): Awaitable<Array<{ task_id: string; idx: number; name: string; text: string }>>;
   update(runId: string, change: { status: RunStatusName; workflow_mode?: string | null; result?: unknown; error?: string | null }): Awaitable<void>;
 }
 
@@ -175,8 +177,11 @@ export interface Storage {
    * its status. Answers in the order given.
    */
   deleteRuns(runIds: readonly string[]): Awaitable<DeleteOutcome[]>;
-  /** Deletes every checkpoint of a finished run but the last (and what only they refer to). */
-  pruneCheckpoints(threadId: string): Awaitable<number>;
+  /**
+   * Deletes the checkpoints of a finished run but its last one and those at which one of `keepWhenNext` (node names)
+   * was about to run, with their pending writes and what only they refer to. Returns how many it deleted.
+   */
+  pruneCheckpoints(threadId: string, keepWhenNext?: readonly string[]): Awaitable<number>;
   changes: ChangeFeed;
   /** Whether the database answers (for health checks). */
   healthy(): Promise<boolean>;

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import Database from "better-sqlite3";
-import { call, connect, sqliteOnly } from "../helpers/server.js";
+import { BACKEND, call, connect } from "../helpers/server.js";
 import { fiveTaskRequest, readJson, timeline, type Status } from "../helpers/workflow.js";
 
 test("a run paused when the server is SIGKILLed is resumed by a new server process", async () => {
@@ -34,17 +34,21 @@ test("a run paused when the server is SIGKILLed is resumed by a new server proce
   }
 });
 
-// sqliteOnly: counts checkpoints and writes in the SQLite file (better-sqlite3).
-test("a finished run keeps only its last checkpoint, and its state stays readable", { skip: sqliteOnly }, async () => {
+test("a finished run keeps its last checkpoint and those a fork starts from (sync points, quality gate), and its state stays readable", async () => {
   const s = await connect();
   try {
     const done = await call<Status>(s.client, "start_workflow", fiveTaskRequest({ approvals: [], run_id: "pruned" }));
     assert.equal(done.status, "completed");
-    const db = new Database(s.dbPath, { readonly: true });
-    const count = (sql: string) => (db.prepare(sql).get("pruned") as { n: number }).n;
-    assert.equal(count("SELECT COUNT(*) AS n FROM checkpoints WHERE thread_id = ?"), 1);
-    assert.equal(count("SELECT COUNT(*) AS n FROM writes WHERE thread_id = ? AND checkpoint_id NOT IN (SELECT checkpoint_id FROM checkpoints WHERE thread_id = 'pruned')"), 0);
-    db.close();
+    const history = await call<{ checkpoints: Array<{ checkpoint_id: string; next: string[] }>; total: number }>(s.client, "get_run_history", { run_id: "pruned" });
+    assert.deepEqual(history.checkpoints.map((c) => c.next), [["sync_point_manager"], ["quality_validator"], []]);
+    assert.equal(history.total, 3);
+    if (BACKEND === "sqlite") {
+      const db = new Database(s.dbPath, { readonly: true });
+      const count = (sql: string) => (db.prepare(sql).get("pruned") as { n: number }).n;
+      assert.equal(count("SELECT COUNT(*) AS n FROM checkpoints WHERE thread_id = ?"), 3);
+      assert.equal(count("SELECT COUNT(*) AS n FROM writes WHERE thread_id = ? AND checkpoint_id NOT IN (SELECT checkpoint_id FROM checkpoints WHERE thread_id = 'pruned')"), 0);
+      db.close();
+    }
     const state = await readJson<Status & { completed_branches: Record<string, unknown> }>(s.client, "orchestrator://runs/pruned");
     assert.equal(Object.keys(state.completed_branches).length, 5);
     assert.equal(state.result!.quality_score, done.result!.quality_score);

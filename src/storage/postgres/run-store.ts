@@ -96,6 +96,11 @@ export class PgRunStore implements RunStorage {
     return row;
   }
 
+  async inlineInputs(runId: string): Promise<Array<{ task_id: string; idx: number; name: string; text: string }>> {
+    return this.db.rows<{ task_id: string; idx: number; name: string; text: string }>(
+      `SELECT task_id, idx, name, text FROM conductor_inputs WHERE run_id = $1 ORDER BY task_id COLLATE "C", idx`, [runId]);
+  }
+
   async update(runId: string, change: { status: RunStatusName; workflow_mode?: string | null; result?: unknown; error?: string | null }): Promise<void> {
     await this.db.query(`UPDATE conductor_runs SET status = $2, workflow_mode = COALESCE($3, workflow_mode),
       result_json = COALESCE($4, result_json), error = $5, updated_at = $6 WHERE run_id = $1`, [
