@@ -37,6 +37,10 @@ export function registerPlanWorkflowPrompt(server: GuardedServer): void {
           "When the run pauses, show me the summary and its options, and call approve_interrupt with my decision. If it pauses with " +
             "branch_work orders (delegate executor), do each order's work from its prompt, citing source names, and answer with branch_results. " +
             "When it completes, show me the report.",
+          "",
+          "To try part of a run another way (one task asked differently, a lower quality bar, another model for the report), do not " +
+            "start over: call get_run_history, pick the checkpoint of the sync point or quality gate to go back to, and call fork_run " +
+            "with changes; the branches settled there are kept and only the edited tasks and their dependents run again.",
         ].join("\n"),
       },
     }],

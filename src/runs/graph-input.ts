@@ -22,9 +22,16 @@ export function storedRunOptions(run: PreparedRun): StoredRunOptions {
   return { ...run.options, tasks: run.tasks, sync_points: run.sync_points, requested_mode: run.requested_mode };
 }
 
+/** The graph's options of a run, from the options its row keeps (without what rebuilds its start input, or its origin). */
+export function graphOptions(stored: StoredRunOptions & { forked_from?: unknown }): RunOptions {
+  const { tasks: _tasks, sync_points: _points, requested_mode: _mode, trace: _trace, forked_from: _from, ...options } = stored;
+  return options;
+}
+
 /** The graph input that starts a run, from the options its row keeps. */
 export function startInput(runId: string, objective: string, stored: StoredRunOptions): StateUpdate {
-  const { tasks, sync_points, requested_mode, trace: _trace, ...options } = stored;
+  const { tasks, sync_points, requested_mode } = stored;
+  const options = graphOptions(stored);
   return {
     workflow_id: runId, objective, options, requested_mode: requested_mode ?? null,
     task_queue: tasks, sync_points, branch_dependencies: Object.fromEntries(tasks.map((t) => [t.id, t.depends_on])),

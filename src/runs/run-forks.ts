@@ -17,7 +17,7 @@ import { isSettled } from "../orchestration/scheduling.js";
 import type { RunOptions, State } from "../orchestration/state.js";
 import type { BranchResultStorage, RunStorage } from "../storage/storage.js";
 import { prepareFork, type ForkChangesArgs } from "./fork-request.js";
-import type { StoredRunOptions } from "./graph-input.js";
+import { graphOptions, type StoredRunOptions } from "./graph-input.js";
 import type { InputAccess } from "./input-access.js";
 import type { CheckpointView, RunThreads } from "./run-threads.js";
 import type { ModelPolicy, PreparedRun } from "./start-request.js";
@@ -26,8 +26,8 @@ import type { ModelPolicy, PreparedRun } from "./start-request.js";
 export interface ForkOrigin {
   run_id: string;
   checkpoint_id: string;
-  /** The request's changes, applied again when the fork is seeded. */
-  changes: ForkChangesArgs;
+  /** The tasks the fork edits (its row keeps the edited tasks and options themselves). */
+  edited: string[];
 }
 
 export interface ForkedRunOptions extends StoredRunOptions {
@@ -74,7 +74,7 @@ export class RunForks {
     return {
       options: {
         ...kept, ...fork.options, tasks: fork.tasks, sync_points: values.sync_points, requested_mode: values.requested_mode,
-        forked_from: { run_id: original.run_id, checkpoint_id: request.checkpoint_id, changes },
+        forked_from: { run_id: original.run_id, checkpoint_id: request.checkpoint_id, edited: fork.edited },
       },
       executor: fork.options.executor,
       inline: [...copied, ...fork.inline],
@@ -87,12 +87,13 @@ export class RunForks {
    * Writes the fork's first checkpoint from its origin (the row's forked_from): the fork's agents for the branches
    * that will work, the kept branches' findings under the fork's id, then the checkpoint. Safe to repeat.
    */
-  async seed(fork: RunRow<ForkedRunOptions>, clientSamples = false): Promise<ForkPlan> {
+  async seed(fork: RunRow<ForkedRunOptions>): Promise<ForkPlan> {
     const origin = fork.options.forked_from;
     if (!origin) throw new Error(`run ${fork.run_id} is not a fork`);
     const view = await this.checkpoint(origin.run_id, origin.checkpoint_id);
     const values = stateAt(view);
-    const prepared = await prepareFork({ options: values.options, tasks: values.task_queue }, origin.changes, this.deps.inputs, clientSamples || fork.options.executor === "sampling", this.deps.models);
+    // What prepare checked and the row keeps: the fork's options and its tasks with the edits (inputs by reference).
+    const prepared = { options: graphOptions(fork.options), tasks: fork.options.tasks, edited: origin.edited };
     const rerun = new Set(rerunSet(prepared.tasks, prepared.edited));
     const working = Object.values(values.active_branches)
       .filter((b) => rerun.has(b.task_id) || !isSettled(b, values.completed_branches))

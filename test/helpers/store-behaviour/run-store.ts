@@ -25,6 +25,19 @@ export function defineRunStoreBehaviour(open: OpenStores): void {
       assert.deepEqual(await a.runs.inlineInput("run-1", "t1", 0), { name: "notes.txt", text: "hello" });
     }));
 
+    test("inlineInputs lists a run's inline inputs by task id (bytewise) then index, and nothing of other runs", () => withStores(open, async ({ a, b }) => {
+      const inputs = [
+        { task_id: "t2", idx: 1, name: "b.md", text: "two-one" }, { task_id: "T9", idx: 0, name: "z.md", text: "upper" },
+        { task_id: "t2", idx: 0, name: "a.md", text: "two-zero" }, { task_id: "t10", idx: 0, name: "c.md", text: "ten" },
+      ];
+      assert.equal(await a.runs.create(newRun("run-1", "p", { inputs })), true);
+      assert.equal(await a.runs.create(newRun("run-2", "p", { inputs: [{ task_id: "t1", idx: 0, name: "x", text: "other run" }] })), true);
+      assert.deepEqual((await b.runs.inlineInputs("run-1")).map((i) => [i.task_id, i.idx, i.name, i.text]), [
+        ["T9", 0, "z.md", "upper"], ["t10", 0, "c.md", "ten"], ["t2", 0, "a.md", "two-zero"], ["t2", 1, "b.md", "two-one"],
+      ]);
+      assert.deepEqual(await b.runs.inlineInputs("nope"), []);
+    }));
+
     test("not found: get, inlineInput and principalOf are undefined; update of an unknown run does nothing", () => withStores(open, async ({ a, b }) => {
       assert.equal(await a.runs.get("nope"), undefined);
       assert.equal(await a.runs.inlineInput("nope", "t1", 0), undefined);
