@@ -37,7 +37,8 @@ export function renderHistory(st: ViewState, actions: Actions): void {
     shownRun = hist.run_id;
     rows.clear();
     fill(el, h("h2", { id: "history-title" }), h("p", { class: "hint history-hint" }),
-      h("ol", { class: "history" }), h("p", { class: "more" }));
+      h("ol", { class: "history" }), h("p", { class: "more", hidden: true },
+        h("button", { type: "button", class: "secondary", "data-history-more": "", onclick: () => actions.moreHistory() })));
   }
   const title = `History (${hist.checkpoints.length < hist.total ? `${hist.checkpoints.length} of ` : ""}${hist.total} checkpoints)`;
   setText(el.querySelector("h2")!, title);
@@ -46,6 +47,9 @@ export function renderHistory(st: ViewState, actions: Actions): void {
   el.querySelector(".history-hint")!.classList.toggle("error", !!hist.error);
 
   const ol = el.querySelector("ol")!;
+  const more = el.querySelector<HTMLElement>(".more")!;
+  const shownBefore = ol.children.length;
+  const moreFocused = more.contains(document.activeElement);
   const wanted = hist.checkpoints.map((cp) => {
     const key = JSON.stringify([cp, st.forkOpen === cp.checkpoint_id]);
     let row = rows.get(cp.checkpoint_id);
@@ -66,13 +70,12 @@ export function renderHistory(st: ViewState, actions: Actions): void {
     else ol.insertBefore(li, cursor);
   }
 
-  const more = el.querySelector<HTMLElement>(".more")!;
-  const moreKey = JSON.stringify([hist.next_after, st.historyBusy]);
-  if (more.dataset.key !== moreKey) {
-    more.dataset.key = moreKey;
-    fill(more, hist.next_after ? h("button", { type: "button", class: "secondary", "data-history-more": "", disabled: !!st.historyBusy,
-      onclick: () => actions.moreHistory() }, st.historyBusy ? "Reading…" : `Show more (${hist.total - hist.checkpoints.length} not shown)`) : null);
-  }
+  more.hidden = !hist.next_after;
+  const button = more.querySelector("button")!;
+  button.setAttribute("aria-disabled", String(!!st.historyBusy));
+  setText(button, st.historyBusy ? "Reading…" : `Show more (${hist.total - hist.checkpoints.length} not shown)`);
+  // The last page read hides the control: the focus goes to the first checkpoint it added.
+  if (moreFocused && more.hidden) (ol.children[shownBefore] as HTMLElement | undefined)?.focus();
   const form = ol.querySelector("form.fork");
   if (form) updateForm(form as HTMLFormElement, st);
 }
@@ -86,7 +89,7 @@ const pair = (term: string, value: string) => h("div", {}, h("dt", {}, term), h(
 function checkpointRow(cp: Checkpoint, st: ViewState, actions: Actions): HTMLLIElement {
   const open = st.forkOpen === cp.checkpoint_id;
   const forkable = canForkFrom(cp);
-  return h("li", { class: `checkpoint${cp.point ? ` at-${cp.point}` : ""}`, "data-checkpoint": cp.checkpoint_id, "data-step": cp.step },
+  return h("li", { class: `checkpoint${cp.point ? ` at-${cp.point}` : ""}`, "data-checkpoint": cp.checkpoint_id, "data-step": cp.step, tabindex: -1 },
     h("div", { class: "cp-head" },
       h("strong", {}, `Step ${cp.step}`), " ",
       cp.point ? h("span", { class: "badge interrupted" }, POINT_WORD[cp.point] ?? cp.point) : null,
@@ -156,7 +159,8 @@ function forkForm(cp: Checkpoint, st: ViewState, actions: Actions): HTMLFormElem
 
 function updateForm(form: HTMLFormElement, st: ViewState): void {
   const submit = form.querySelector<HTMLButtonElement>("button[data-fork-submit]")!;
-  submit.disabled = !!st.forking;
+  // aria-disabled, not disabled: the focus stays on the button while the fork starts (and after an error).
+  submit.setAttribute("aria-disabled", String(!!st.forking));
   submit.setAttribute("aria-busy", String(!!st.forking));
   setText(submit, st.forking ? "Starting the fork…" : "Start the fork");
   setText(form.querySelector(".fork-error")!, st.forkError ?? "");

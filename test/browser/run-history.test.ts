@@ -161,10 +161,13 @@ describe("run view: history and forks in Chromium", () => {
     const quality = hist.checkpoints.find((c) => c.point === "quality")!;
     assert.equal(await frame.$(`#history li[data-checkpoint="${quality.checkpoint_id}"]`), null, "the quality gate is on the second page");
 
-    await frame.click("#history button[data-history-more]");
+    // With the keyboard: the last page hides the control, and the focus goes to the first checkpoint it added.
+    await frame.focus("#history button[data-history-more]");
+    await host.page.keyboard.press("Enter");
     await frame.waitForSelector(`#history li[data-checkpoint="${quality.checkpoint_id}"]`);
     assert.deepEqual(await shownSteps(frame), hist.checkpoints.map((c) => c.step), "both pages, oldest first");
-    assert.equal(await frame.$("#history button[data-history-more]"), null, "nothing more to show");
+    assert.equal(await frame.isHidden("#history button[data-history-more]"), true, "nothing more to show");
+    assert.equal(await frame.evaluate(() => document.activeElement?.getAttribute("data-step")), String(hist.checkpoints[25]!.step));
 
     // Change a task too: it runs again in the fork, the others are kept.
     await frame.click(`#history button.fork-open[data-checkpoint="${quality.checkpoint_id}"]`);
