@@ -136,7 +136,7 @@ async function findOrigin(): Promise<void> {
     for (let guard = 0; guard < 20; guard++) {
       page = await historyPage(from.run_id, page?.next_after, MAX_PAGE);
       const found = page?.checkpoints.find((c) => c.checkpoint_id === from.checkpoint_id);
-      if (found && st.origin.checkpoint_id === from.checkpoint_id) st.origin.step = found.step;
+      if (found && st.origin.checkpoint_id === from.checkpoint_id) st.origin = { ...from, step: found.step, next: found.next };
       if (found || !page?.next_after) return;
     }
   } catch {
@@ -210,7 +210,7 @@ async function fork(checkpoint: Checkpoint, changes: ForkChanges): Promise<void>
       st.forkError = text(result) || "fork_run answered an error.";
     } else if (isRunStatus(result.structuredContent)) {
       const forked = result.structuredContent;
-      st.origin = { run_id: id, checkpoint_id: checkpoint.checkpoint_id, step: checkpoint.step };
+      st.origin = { run_id: id, checkpoint_id: checkpoint.checkpoint_id, step: checkpoint.step, next: checkpoint.next };
       st.status = undefined;
       st.focus = "origin";
       takeStatus(forked);

@@ -75,6 +75,8 @@ export class TimelineTracker {
   readonly branches = new Map<string, { node?: string; status: string; quality?: number; seconds?: number; attempt?: number }>();
   recent: TimelineEvent[] = [];
   lastSeq = 0;
+  /** On a fork: the branches it kept from the original (its run_forked event). */
+  kept: string[] = [];
 
   add(events: readonly TimelineEvent[]): void {
     for (const e of events) {
@@ -84,6 +86,7 @@ export class TimelineTracker {
       const d = e.data ?? {};
       if (e.event === "node_started" && e.node) { this.passed.add(e.node); this.open.set(key, e.node); }
       if (e.event === "node_completed") this.open.delete(key);
+      if (e.event === "run_forked" && Array.isArray(d.kept)) this.kept = d.kept.filter((x): x is string => typeof x === "string");
       if (e.event === "agent_generated" && e.branch_id && typeof d.agent_type === "string") this.agents.set(e.branch_id, d.agent_type);
       if (e.branch_id && ["branch_dispatched", "branch_completed", "branch_failed", "branch_retried"].includes(e.event)) {
         const prev = this.branches.get(e.branch_id);
@@ -229,4 +232,17 @@ export function forkChanges(form: ForkForm, taskIds: readonly string[]): { chang
     changes.tasks = [{ id: form.taskId, description }];
   }
   return { changes };
+}
+
+/** The main line of the graph, in order; the branch nodes share one rank, between the coordinator and the sync point. */
+const MAIN_LINE = ["task_analyzer", "parallel_coordinator", "branch", "sync_point_manager", "branch_merger", "quality_validator", "final_integrator"];
+const rank = (node: string) => MAIN_LINE.indexOf(MAIN_LINE.includes(node) ? node : "branch");
+
+/**
+ * The nodes a fork passed in its original before the checkpoint it started from (whose `next` is given): the
+ * main line before the earliest node next there, and the nodes of the branches it kept.
+ */
+export function inheritedNodes(next: readonly string[], keptNodes: Iterable<string>): Set<string> {
+  const from = Math.min(...next.filter((n) => n !== "load_balancer").map(rank), MAIN_LINE.length);
+  return new Set([...MAIN_LINE.slice(0, from).filter((n) => n !== "branch"), ...keptNodes]);
 }

@@ -7,7 +7,7 @@ import { byId, fill, h, pct, section, seconds } from "./dom.js";
 import { graphSvg } from "./graph.js";
 import { renderHistory, renderOrigin } from "./history-view.js";
 import { renderMarkdown } from "./markdown.js";
-import { branchViews, waitingNodes, type Checkpoint, type ForkChanges, type HistoryState, type PendingInterrupt, type RunResource, type RunStatus,
+import { branchViews, inheritedNodes, waitingNodes, type Checkpoint, type ForkChanges, type HistoryState, type PendingInterrupt, type RunResource, type RunStatus,
   type TimelineTracker } from "./model.js";
 
 export type Decision = "approve" | "revise" | "reject";
@@ -31,7 +31,7 @@ export interface ViewState {
   forking?: boolean;
   forkError?: string;
   /** Where the fork shown started: the original run, its checkpoint and that checkpoint's step (once known). */
-  origin?: { run_id: string; checkpoint_id: string; step?: number };
+  origin?: { run_id: string; checkpoint_id: string; step?: number; next?: string[] };
   /** Where to move the focus at the next render, after the run shown changed. */
   focus?: "origin" | "header";
 }
@@ -60,9 +60,10 @@ export function render(st: ViewState, actions: Actions): void {
   const err = byId("error");
   if (err.textContent !== (st.error ?? "")) fill(err, st.error ? h("p", { class: "error" }, st.error) : null);
   renderDecision(st, decision, actions);
-  section("graph", `${st.tl.lastSeq}|${status?.status}|${root.dataset.point}`, !!status, (el) => fill(el,
+  const passed = passedNodes(st);
+  section("graph", `${st.tl.lastSeq}|${status?.status}|${root.dataset.point}|${[...passed].join()}`, !!status, (el) => fill(el,
     h("h2", { id: "graph-title" }, "Path through the workflow"),
-    graphSvg(st.tl.passed, status?.status === "running" ? st.tl.activeNodes() : new Set(), waitingNodes(status, st.tl)),
+    graphSvg(passed, status?.status === "running" ? st.tl.activeNodes() : new Set(), waitingNodes(status, st.tl)),
     h("p", { class: "legend" }, h("span", { class: "key passed" }, "passed"), h("span", { class: "key active" }, "working"),
       h("span", { class: "key waiting" }, "waiting"), h("span", { class: "key idle" }, "not reached"))));
   renderBranches(st);
@@ -89,6 +90,15 @@ export function render(st: ViewState, actions: Actions): void {
         h("span", { class: `ev ev-${e.event}` }, e.event),
         e.node ? h("span", { class: "muted" }, ` ${e.node}`) : null,
         e.branch_id ? h("span", { class: "muted" }, ` [${e.branch_id}]`) : null)))));
+}
+
+/** The nodes the run entered; on a fork also those its original passed before the checkpoint it started from. */
+function passedNodes(st: ViewState): Set<string> {
+  const o = st.origin;
+  const from = st.status?.forked_from;
+  if (!from || !o?.next || o.run_id !== from.run_id || o.checkpoint_id !== from.checkpoint_id) return st.tl.passed;
+  const keptNodes = st.tl.kept.map((id) => st.run?.completed_branches?.[id]?.node).filter((n): n is string => !!n);
+  return new Set([...st.tl.passed, ...inheritedNodes(o.next, keptNodes)]);
 }
 
 function renderHeader(st: ViewState): void {

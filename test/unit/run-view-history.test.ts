@@ -4,7 +4,7 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { appendPage, canForkFrom, forkChanges, settledCount, type Checkpoint } from "../../src/ui/model.js";
+import { appendPage, canForkFrom, forkChanges, inheritedNodes, settledCount, type Checkpoint } from "../../src/ui/model.js";
 
 const cp = (id: string, step: number, next: string[], point: Checkpoint["point"] = null): Checkpoint =>
   ({ checkpoint_id: id, step, created_at: "2026-01-01T00:00:00.000Z", next, point, branches_settled: 0 });
@@ -30,6 +30,15 @@ describe("run view history", () => {
     assert.equal((forkChanges({ ...blank, threshold: "x" }, []) as { field: string }).field, "threshold");
     assert.equal((forkChanges({ ...blank, taskId: "t2", description: "  " }, ["t2"]) as { field: string }).field, "description");
     assert.equal((forkChanges({ ...blank, taskId: "t9", description: "d" }, ["t2"]) as { field: string }).field, "taskId");
+  });
+
+  test("a fork took over the main line before its checkpoint's next node, and its kept branches' nodes", () => {
+    assert.deepEqual([...inheritedNodes(["quality_validator"], ["research_branch_alpha"])].sort(),
+      ["branch_merger", "parallel_coordinator", "research_branch_alpha", "sync_point_manager", "task_analyzer"]);
+    assert.deepEqual([...inheritedNodes(["sync_point_manager"], [])].sort(), ["parallel_coordinator", "task_analyzer"]);
+    assert.deepEqual([...inheritedNodes(["research_branch_beta", "analysis_branch_primary"], ["research_branch_alpha"])].sort(),
+      ["parallel_coordinator", "research_branch_alpha", "task_analyzer"]);
+    assert.deepEqual([...inheritedNodes([], [])].length, 7 - 1, "an ended run's last checkpoint: the whole main line");
   });
 
   test("a further page is appended once, and says what is left", () => {
