@@ -1,5 +1,5 @@
 /**
- * The run view (an MCP App): shown by hosts with MCP Apps for start_workflow and approve_interrupt results.
+ * The run view (an MCP App): shown by hosts with MCP Apps for start_workflow, approve_interrupt and fork_run results.
  * It takes the run from the tool's input or result, then follows it through the host: get_timeline with
  * `since` about once a second while the run is running or paused, and the run resource
  * orchestrator://runs/{run_id} and the run's history (get_run_history) when the timeline moved. Decisions go to
@@ -105,7 +105,8 @@ async function readHistory(id: string): Promise<void> {
     } while (page.next_after && checkpoints.length < want && page.checkpoints.length > 0);
     st.history = { run_id: id, checkpoints, total: page.total, next_after: page.next_after };
   } catch (err) {
-    if (runId === id) st.history = { run_id: id, checkpoints: st.history?.run_id === id ? st.history.checkpoints : [], total: 0, next_after: null, error: (err as Error).message };
+    const kept = st.history?.run_id === id ? st.history : { run_id: id, checkpoints: [], total: 0, next_after: null };
+    if (runId === id) st.history = { ...kept, error: (err as Error).message };
   }
 }
 
@@ -204,7 +205,8 @@ async function fork(checkpoint: Checkpoint, changes: ForkChanges): Promise<void>
   try {
     const result = await app.callServerTool({
       name: "fork_run",
-      arguments: { run_id: id, checkpoint_id: checkpoint.checkpoint_id, ...(Object.keys(changes).length ? { changes } : {}) },
+      // A short wait: a quick fork comes back settled, a long one running, and the view follows it either way.
+      arguments: { run_id: id, checkpoint_id: checkpoint.checkpoint_id, wait_seconds: 2, ...(Object.keys(changes).length ? { changes } : {}) },
     });
     if (result.isError) {
       st.forkError = text(result) || "fork_run answered an error.";
