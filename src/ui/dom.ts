@@ -52,3 +52,15 @@ export function seconds(x: number): string {
   if (x < 60) return `${x.toFixed(1)} s`;
   return `${Math.floor(x / 60)} min ${Math.round(x % 60)} s`;
 }
+
+export const byId = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
+const keys = new Map<string, string>();
+
+/** Shows or hides a section, and runs `draw` when `key` differs from the last one drawn into it. */
+export function section(id: string, key: string, visible: boolean, draw: (el: HTMLElement) => void): void {
+  const el = byId(id);
+  el.hidden = !visible;
+  if (!visible || keys.get(id) === key) return;
+  keys.set(id, key);
+  draw(el);
+}

@@ -3,10 +3,12 @@
  * changed, so a poll never steals focus or clears the feedback a person is typing.
  */
 import { attributionChart } from "./chart.js";
-import { fill, h, pct, seconds } from "./dom.js";
+import { byId, fill, h, pct, section, seconds } from "./dom.js";
 import { graphSvg } from "./graph.js";
+import { renderHistory, renderOrigin } from "./history-view.js";
 import { renderMarkdown } from "./markdown.js";
-import { branchViews, waitingNodes, type PendingInterrupt, type RunResource, type RunStatus, type TimelineTracker } from "./model.js";
+import { branchViews, inheritedNodes, waitingNodes, type Checkpoint, type ForkChanges, type HistoryState, type PendingInterrupt, type RunResource, type RunStatus,
+  type TimelineTracker } from "./model.js";
 
 export type Decision = "approve" | "revise" | "reject";
 
@@ -19,22 +21,29 @@ export interface ViewState {
   error?: string;
   /** Whether the host lets the view call the server's tools. */
   canAct: boolean;
+  /** The run's checkpoints (get_run_history), for the run shown. */
+  history?: HistoryState;
+  /** Whether a further page of the history is being read. */
+  historyBusy?: boolean;
+  /** The checkpoint whose "Try again from here" form is open. */
+  forkOpen?: string;
+  /** Whether fork_run is being called, and what it last answered wrong. */
+  forking?: boolean;
+  forkError?: string;
+  /** Where the fork shown started: the original run, its checkpoint and that checkpoint's step (once known). */
+  origin?: { run_id: string; checkpoint_id: string; step?: number; next?: string[] };
+  /** Where to move the focus at the next render, after the run shown changed. */
+  focus?: "origin" | "header";
 }
 
 export interface Actions {
   decide(interrupt: PendingInterrupt, decision: Decision, feedback: string | undefined): void;
-}
-
-const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const keys = new Map<string, string>();
-
-/** Runs `draw` when `key` differs from the last one drawn into the section. */
-function section(id: string, key: string, visible: boolean, draw: (el: HTMLElement) => void): void {
-  const el = byId(id);
-  el.hidden = !visible;
-  if (!visible || keys.get(id) === key) return;
-  keys.set(id, key);
-  draw(el);
+  /** Opens the "Try again from here" form of a checkpoint (or closes it). */
+  openFork(checkpointId: string | undefined): void;
+  fork(checkpoint: Checkpoint, changes: ForkChanges): void;
+  moreHistory(): void;
+  /** Switches the view to another run (a fork's original). */
+  showRun(runId: string): void;
 }
 
 const POINT_TITLE: Record<string, string> = { sync_point: "sync point", quality: "quality gate", branch_work: "work order" };
@@ -47,12 +56,14 @@ export function render(st: ViewState, actions: Actions): void {
   root.dataset.point = decision?.point ?? (status?.pending_interrupts.length ? "branch_work" : "");
   root.setAttribute("aria-busy", String(!status));
   renderHeader(st);
+  renderOrigin(st, actions);
   const err = byId("error");
   if (err.textContent !== (st.error ?? "")) fill(err, st.error ? h("p", { class: "error" }, st.error) : null);
   renderDecision(st, decision, actions);
-  section("graph", `${st.tl.lastSeq}|${status?.status}|${root.dataset.point}`, !!status, (el) => fill(el,
+  const passed = passedNodes(st);
+  section("graph", `${st.tl.lastSeq}|${status?.status}|${root.dataset.point}|${[...passed].join()}`, !!status, (el) => fill(el,
     h("h2", { id: "graph-title" }, "Path through the workflow"),
-    graphSvg(st.tl.passed, status?.status === "running" ? st.tl.activeNodes() : new Set(), waitingNodes(status, st.tl)),
+    graphSvg(passed, status?.status === "running" ? st.tl.activeNodes() : new Set(), waitingNodes(status, st.tl)),
     h("p", { class: "legend" }, h("span", { class: "key passed" }, "passed"), h("span", { class: "key active" }, "working"),
       h("span", { class: "key waiting" }, "waiting"), h("span", { class: "key idle" }, "not reached"))));
   renderBranches(st);
@@ -69,6 +80,7 @@ export function render(st: ViewState, actions: Actions): void {
       attributionChart(result!.source_attribution ?? {}, describe),
       h("details", { open: true }, h("summary", {}, "Full report"), h("div", { class: "md" }, renderMarkdown(result!.report))));
   });
+  renderHistory(st, actions);
   const recent = st.tl.recent;
   section("timeline", `${st.tl.lastSeq}`, recent.length > 0, (el) => fill(el,
     h("h2", { id: "timeline-title" }, "Latest events"),
@@ -80,11 +92,20 @@ export function render(st: ViewState, actions: Actions): void {
         e.branch_id ? h("span", { class: "muted" }, ` [${e.branch_id}]`) : null)))));
 }
 
+/** The nodes the run entered; on a fork also those its original passed before the checkpoint it started from. */
+function passedNodes(st: ViewState): Set<string> {
+  const o = st.origin;
+  const from = st.status?.forked_from;
+  if (!from || !o?.next || o.run_id !== from.run_id || o.checkpoint_id !== from.checkpoint_id) return st.tl.passed;
+  const keptNodes = st.tl.kept.map((id) => st.run?.completed_branches?.[id]?.node).filter((n): n is string => !!n);
+  return new Set([...st.tl.passed, ...inheritedNodes(o.next, keptNodes)]);
+}
+
 function renderHeader(st: ViewState): void {
   const s = st.status;
   const p = s?.progress;
   section("header", JSON.stringify([s?.run_id, s?.status, p, st.run?.objective, s?.workflow_mode, s?.error]), true, (el) => fill(el,
-    h("h1", {}, st.run?.objective ?? "Conductor run"),
+    h("h1", { tabindex: -1 }, st.run?.objective ?? "Conductor run"),
     s ? h("p", { class: "meta" },
       h("span", { class: `badge ${s.status}` }, s.status), " ",
       h("code", { title: "run id" }, s.run_id), " ",
@@ -92,6 +113,10 @@ function renderHeader(st: ViewState): void {
       h("span", {}, `executor ${s.executor}`)) : h("p", { class: "muted" }, "Waiting for the run…"),
     p ? h("p", { class: "progress" }, `${p.branches_completed} of ${p.branches_total} branches completed, ${p.branches_failed} failed`) : null,
     s?.error ? h("p", { class: "error" }, s.error) : null));
+  if (st.focus === "header" && s) {
+    st.focus = undefined;
+    byId("header").querySelector<HTMLElement>("h1")?.focus();
+  }
   const live = byId("live");
   const words = s ? `Run ${s.status}${s.status === "interrupted" ? `, waiting at ${s.pending_interrupts.map((i) => POINT_TITLE[i.point]).join(", ")}` : ""}.` : "";
   if (live.textContent !== words) live.textContent = words;

@@ -53,9 +53,9 @@ describe("run view in Chromium", () => {
 
   it(`has Chromium at ${CHROMIUM}`, () => requireChromium());
 
-  it("is linked from start_workflow and approve_interrupt and served as one self-contained HTML file", async (t) => {
+  it("is linked from start_workflow, approve_interrupt and fork_run and served as one self-contained HTML file", async (t) => {
     const tools = (await server.client.listTools()).tools;
-    for (const name of ["start_workflow", "approve_interrupt"]) {
+    for (const name of ["start_workflow", "approve_interrupt", "fork_run"]) {
       const meta = tools.find((x) => x.name === name)?._meta as { ui?: { resourceUri?: string } } | undefined;
       assert.equal(meta?.ui?.resourceUri, VIEW_URI, name);
     }
