@@ -115,10 +115,14 @@ describe("run view: history and forks in Chromium", () => {
     assert.equal(await frame.textContent("#origin-text"), `Forked from ${status.run_id} at step ${quality.step}`);
     assert.equal(await frame.evaluate(() => document.activeElement?.id), "origin-text", "the focus moves to the fork's origin");
     assert.equal(await calls("tool:fork_run"), 1);
-    // The graph shows the path the fork took over from its original as well as its own.
+    // The graph shows the path the fork took over from its original as well as its own (once the view has read the
+    // fork's timeline: its run_forked event names the kept branches, whose nodes it marks).
+    const taken = ["task_analyzer", "parallel_coordinator", "research_branch_alpha", "analysis_branch_secondary", "sync_point_manager",
+      "branch_merger", "quality_validator", "final_integrator"];
+    await frame.waitForFunction((nodes) => nodes.every((n) => document.querySelector(`svg.graph g.node[data-node="${n}"]`)?.getAttribute("data-state") === "passed"), taken, { timeout: 5000 })
+      .catch(() => undefined); // the assertions below say which node is not marked
     const states = await frame.$$eval("svg.graph g.node", (gs) => Object.fromEntries(gs.map((g) => [g.getAttribute("data-node"), g.getAttribute("data-state")])));
-    for (const n of ["task_analyzer", "parallel_coordinator", "research_branch_alpha", "analysis_branch_secondary", "sync_point_manager",
-      "branch_merger", "quality_validator", "final_integrator"]) assert.equal(states[n], "passed", n);
+    for (const n of taken) assert.equal(states[n], "passed", n);
     assert.equal(states.load_balancer, "idle");
 
     // Through the MCP client: the fork exists, began with run_forked, completed; the original is as it was.
