@@ -1,6 +1,7 @@
 /**
  * Bundles the server (src/server.ts) into dist/server-main.js, with its worker threads' module as
- * dist/worker-entry.js and what is loaded only on demand (PostgreSQL, HTTP, the model providers) in dist/chunks/;
+ * dist/worker-entry.js, the graph with its executors and libraries (loaded on first use) as dist/workflow-main.js, and
+ * what else is loaded only on demand (PostgreSQL, HTTP, the model providers) in dist/chunks/;
  * dist/server.js turns source maps on and imports it, so a logged stack names src/ files and lines (about 50 ms of
  * start-up, for maps without their sources' text). Node 20 has no
  * compile cache, and resolving and reading the ~1,500 files of node_modules the server imports took about half
@@ -22,7 +23,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 await fs.rm(path.join(root, "dist/chunks"), { recursive: true, force: true }); // chunks of an earlier build
 await build({
   absWorkingDir: root,
-  entryPoints: { "server-main": "src/server.ts", "worker-entry": "src/agents/offthread/worker-entry.ts" },
+  // The graph's half (workflow-assembly.ts, imported on first use) is an entry of its own so that the worker pool in it
+  // stays at dist/, next to the threads' module.
+  entryPoints: { "server-main": "src/server.ts", "worker-entry": "src/agents/offthread/worker-entry.ts", "workflow-main": "src/workflow-assembly.ts" },
   outdir: "dist",
   chunkNames: "chunks/[name]-[hash]",
   bundle: true,

@@ -1,25 +1,20 @@
 /**
- * Builds the whole server apart from its transport: storage, checkpointer, executors, graph and run manager,
- * built once; and, per connected client, an MCP server with the tools and resources acting for its principal
+ * Builds the whole server apart from its transport: storage and run manager, built once, and the graph with its
+ * executors and checkpointer (workflow-assembly.ts), built once on first use; and, per connected client, an MCP server with the tools and resources acting for its principal
  * (session-server.ts). `server.ts` connects one to stdio, or serves one per HTTP session.
  */
 import type { McpServer } from "@modelcontextprotocol/server";
 import type { Settings } from "./config.js";
 import type { ServerLogger } from "./log.js";
-import { createBuiltinExecutor } from "./agents/executors/builtin.js";
-import { createOfflinePool } from "./agents/offthread/worker-pool.js";
-import { createDelegateExecutor } from "./agents/executors/delegate.js";
-import { createReportWriter } from "./agents/executors/report-writer.js";
-import { createSamplingExecutor, type Sampler } from "./agents/executors/sampling.js";
+import type { Sampler } from "./agents/executors/sampling.js";
 import type { LoadedInput } from "./agents/executors/types.js";
 import { AgentAllocations } from "./agents/agent-allocations.js";
 import { AgentFactory } from "./agents/factory.js";
 import { ResourcePool } from "./agents/resource-pool.js";
 import { createRunAgents } from "./agents/run-agents.js";
-import { buildWorkflowGraph } from "./orchestration/graph.js";
 import { FORK_POINT_NODES } from "./orchestration/fork-plan.js";
-import { RunWindows } from "./orchestration/run-windows.js";
 import type { Task } from "./domain/task.js";
+import type { Workflow } from "./workflow-assembly.js";
 import { InputAccess } from "./runs/input-access.js";
 import { RunManager } from "./runs/run-manager.js";
 import { RunQueries } from "./runs/run-queries.js";
@@ -28,7 +23,6 @@ import { createSessionServer, type SessionServerOptions } from "./session-server
 import { ClientSessions } from "./sessions/client-sessions.js";
 import { elicitDecision } from "./sessions/elicit-decision.js";
 import { openStorage } from "./storage/open-storage.js";
-import { modelExecution } from "./model-execution.js";
 import { RunInterest } from "./resources/run-interest.js";
 import { RunMetrics } from "./telemetry/run-metrics.js";
 import type { NewTimelineEvent } from "./domain/timeline-event.js";
@@ -41,6 +35,8 @@ export interface Conductor {
   context: ServerContext;
   /** A new MCP server for one client acting for `principal`; connect it to a transport. Closing it ends the session. */
   connectClient(principal: string, options?: SessionServerOptions): McpServer;
+  /** Loads the graph and its libraries now, if no run has yet: called once start-up is over, so that the first run does not wait for them. */
+  warmUp(): Promise<void>;
   /** Whether the database answers (for health checks). */
   healthy(): Promise<boolean>;
   close(reason?: string): Promise<void>;
@@ -116,22 +112,22 @@ export async function createConductor(settings: Settings, log: ServerLogger, opt
       span.end();
     }
   };
-  const offline = createOfflinePool({ maxThreads: settings.workerThreads });
-  const models = modelExecution(settings, usage, offline);
-  const graph = buildWorkflowGraph({
-    executors: { builtin: createBuiltinExecutor(offline), sampling: createSamplingExecutor(sample, offline), delegate: createDelegateExecutor(offline), model: models.executor },
-    agents: runAgents,
-    loadInputs,
-    recordEvents: (runId, events) => manager.recordEvents(runId, events),
-    results,
-    writeReport: createReportWriter({ sample, ...models.report }),
-    windows: new RunWindows(),
-  }, storage.checkpointer);
+  // The graph and what it runs on (LangGraph, LangChain, the executors) are loaded when a run first needs them, or
+  // warmed in the background once start-up is over (warmUp): a host's first requests do not wait for them.
+  let workflow: Promise<Workflow> | undefined;
+  const loadWorkflow = () => (workflow ??= (async () => {
+    const [{ assembleWorkflow }, checkpointer] = await Promise.all([import("./workflow-assembly.js"), storage.checkpointer()]);
+    return assembleWorkflow({
+      settings, usage, sample, agents: runAgents, loadInputs, results, checkpointer,
+      recordEvents: (runId, events) => manager.recordEvents(runId, events),
+    });
+  })());
+  const graph = async () => (await loadWorkflow()).graph;
   manager.attach(graph);
 
   const interest = new RunInterest();
   const queries = new RunQueries({ manager, runs, timeline, results, graph, maxTimelinePage: settings.limits.maxTimelinePage });
-  const context: ServerContext = { settings, log, storage, manager, queries, runs, timeline, graph, factory, allocations, agents: agentStore, results, sessions, interest };
+  const context: ServerContext = { settings, log, storage, manager, queries, runs, timeline, factory, allocations, agents: agentStore, results, sessions, interest };
   // Other processes' changes to runs reach this process's subscribers like its own.
   storage.changes.start((change) => manager.events.emit(change.kind, change.run_id), () => interest.runIds());
 
@@ -147,6 +143,7 @@ export async function createConductor(settings: Settings, log: ServerLogger, opt
   return {
     context,
     connectClient: (principal, options) => createSessionServer(context, principal, options),
+    warmUp: async () => void await loadWorkflow(),
     healthy: () => storage.healthy(),
     /** For a clean exit: runs in flight are recorded as interrupted and their leases freed (the next start, or
      *  another process, resumes them from their last checkpoint); then the database and the clients' connections
@@ -157,7 +154,7 @@ export async function createConductor(settings: Settings, log: ServerLogger, opt
       // The database closes first: a branch whose client connection closes next must not record that as its
       // failure (it runs again on the next start). Nothing is written after the shutdown was recorded.
       await storage.close();
-      await offline.close().catch(() => undefined);
+      await workflow?.then((w) => w.close()).catch(() => undefined);
       await Promise.all([...sessions.all()].map((s) => s.server.close().catch(() => undefined)));
     },
   };

@@ -8,7 +8,6 @@ import type { AgentAllocations } from "./agents/agent-allocations.js";
 import type { AgentFactory } from "./agents/factory.js";
 import type { Settings } from "./config.js";
 import type { ServerLogger } from "./log.js";
-import type { WorkflowGraph } from "./orchestration/graph.js";
 import type { RunManager } from "./runs/run-manager.js";
 import type { RunQueries } from "./runs/run-queries.js";
 import type { AgentStorage, BranchResultStorage, RunStorage, Storage, TimelineStorage } from "./storage/storage.js";
@@ -24,7 +23,6 @@ export interface ServerContext {
   storage: Storage;
   runs: RunStorage;
   timeline: TimelineStorage;
-  graph: WorkflowGraph;
   factory: AgentFactory;
   allocations: AgentAllocations;
   agents: AgentStorage;

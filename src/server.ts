@@ -48,6 +48,8 @@ async function main(): Promise<void> {
   const startRunning = once(async () => {
     await resumeOrphans(conductor, log);
     conductor.context.manager.startBackground();
+    // The graph's libraries load after the host's opening requests, before a first run is likely to want them.
+    setTimeout(() => void conductor.warmUp().catch((error: unknown) => log.warning(`loading the workflow graph failed: ${String(error)}`)), WARM_UP_DELAY_MS).unref();
   });
   let stopTransport: () => Promise<void>;
   if (settings.transport === "http") {
@@ -97,6 +99,9 @@ function stdioTransport(settings: Settings, log: Logger, observe: StdioTransport
 
 /** How long a stdio server with no request yet waits before resuming runs left running anyway. */
 const PROBE_GRACE_MS = 2000;
+
+/** How long after start-up (its first request over stdio) the graph is loaded if no run has loaded it yet. */
+const WARM_UP_DELAY_MS = 500;
 
 /** `fn` run once: every call gets the first call's promise. */
 function once(fn: () => Promise<void>): () => Promise<void> {

@@ -74,7 +74,7 @@ export async function openConductor(dir = tempDir(), opts: { maxTasks?: number }
   const conductor = await createConductor(benchSettings(dbPath, opts.maxTasks), createStderrLogger("error"));
   const { manager, runs } = conductor.context;
   manager.startBackground(); // lease renewal, as server.ts starts it
-  const db = (conductor.context.graph.checkpointer as unknown as SqliteSaver).db;
+  const db = ((await conductor.context.storage.checkpointer()) as unknown as SqliteSaver).db;
   return {
     conductor, dir, dbPath, db,
     async run(args) {

@@ -1,14 +1,14 @@
 /**
- * Turning an answer to a paused run into LangGraph's resume command (pure): which interrupt a decision
+ * Turning an answer to a paused run into the resume the graph is invoked with (pure): which interrupt a decision
  * answers, whether it may (revisions left), and whether branch results fit their pending work orders.
  * Every problem is a UserError that says what to do; nothing is resumed then.
  */
-import { Command } from "@langchain/langgraph";
 import { MalformedAnswerError, normalizeAnswer } from "../agents/executors/model-answer.js";
 import { UserError } from "../errors.js";
 import type { HumanDecision } from "../orchestration/quality.js";
 import type { NewTimelineEvent } from "../domain/timeline-event.js";
 import type { PendingInterrupt } from "./run-status.js";
+import { Resume } from "./run-threads.js";
 
 export interface Answer extends HumanDecision {
   interrupt_id?: string;
@@ -25,7 +25,7 @@ export interface BranchResultAnswer {
 }
 
 export interface ResumePlan {
-  command: Command;
+  resume: Resume;
   events: NewTimelineEvent[];
 }
 
@@ -41,12 +41,12 @@ export function planResume(runId: string, pending: PendingInterrupt[], answer: A
   }
   const value: HumanDecision = { decision: answer.decision, ...(answer.feedback ? { feedback: answer.feedback } : {}) };
   return {
-    command: new Command({ resume: { [target.interrupt_id]: value } }),
+    resume: new Resume({ [target.interrupt_id]: value }),
     events: [{ key: `resumed:${target.interrupt_id}`, event: "resumed", data: { interrupt_id: target.interrupt_id, point: target.point, ...value, ...(answer.via ? { via: answer.via } : {}) } }],
   };
 }
 
-/** Validates branch results against the pending work orders and builds the resume command. */
+/** Validates branch results against the pending work orders and builds the resume. */
 function answerBranchWork(runId: string, pending: PendingInterrupt[], results: BranchResultAnswer[]): ResumePlan {
   const orders = new Map(pending.filter((p) => p.point === "branch_work").map((p) => [String(p.payload.branch_id), p]));
   if (orders.size === 0) throw new UserError(`run "${runId}" has no pending branch_work interrupt; branch_results answer the delegate executor's work orders`);
@@ -66,7 +66,7 @@ function answerBranchWork(runId: string, pending: PendingInterrupt[], results: B
     answered.push({ interrupt_id: order.interrupt_id, branch_id: r.branch_id });
   }
   return {
-    command: new Command({ resume }),
+    resume: new Resume(resume),
     events: answered.map((a) => ({ key: `resumed:${a.interrupt_id}`, event: "resumed" as const, data: { ...a, point: "branch_work" } })),
   };
 }

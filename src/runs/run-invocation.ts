@@ -4,14 +4,13 @@
  * graph has returned or thrown: a cancel_run made meanwhile (here or by another process) wins over the outcome.
  */
 import { randomUUID } from "node:crypto";
-import { Command } from "@langchain/langgraph";
 import type { NewTimelineEvent } from "../domain/timeline-event.js";
 import type { RunStorage } from "../storage/storage.js";
 import type { InFlightInvocations } from "./in-flight-invocations.js";
 import type { LeaseKeeper } from "./lease-keeper.js";
 import type { RunSettlement, Settled } from "./run-settlement.js";
 import type { RunSlots } from "./run-slots.js";
-import type { GraphInput, GraphOutput, RunThreads } from "./run-threads.js";
+import { Resume, type GraphInput, type GraphOutput, type RunThreads } from "./run-threads.js";
 import { failSpan, inRunSpan, type Context, type Link } from "../telemetry/spans.js";
 
 export interface RunInvocationDeps {
@@ -52,7 +51,7 @@ export class RunInvocations {
     let settled: Settled | undefined;
     try {
       // The run's span covers the graph's work and the settlement, not the wait for a slot (`run_queued` in the timeline).
-      settled = await inRunSpan(runId, trace, { "conductor.run.input": input === null ? "continue" : input instanceof Command ? "resume" : "start" }, async (span) => {
+      settled = await inRunSpan(runId, trace, { "conductor.run.input": input === null ? "continue" : input instanceof Resume ? "resume" : "start" }, async (span) => {
         const result = await this.deps.threads.invoke(runId, input, abort.signal).then(
           (output): InvocationResult => ({ output }),
           (error: unknown): InvocationResult => ({ error }),

@@ -9,7 +9,6 @@
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { UserError, unknownRun } from "../errors.js";
-import type { WorkflowGraph } from "../orchestration/graph.js";
 import { FINISHED_STATUSES, type NewRun, type RunRow } from "../domain/run-record.js";
 import type { NewTimelineEvent } from "../domain/timeline-event.js";
 import { billedUsage } from "../agents/models/budget.js";
@@ -31,7 +30,7 @@ import { assertAwaitsAnswer, RunResumption } from "./run-resumption.js";
 import { RunSettlement } from "./run-settlement.js";
 import { RunSlots } from "./run-slots.js";
 import { buildRunStatus, NO_USAGE, type RunStatus } from "./run-status.js";
-import { RunThreads, type GraphInput, type RunSnapshot } from "./run-threads.js";
+import { RunThreads, type GraphInput, type GraphLoader, type RunSnapshot } from "./run-threads.js";
 import { prepareRun, type StartWorkflowArgs } from "./start-request.js";
 import { TimelineBatcher } from "./timeline-batcher.js";
 
@@ -84,8 +83,8 @@ export class RunManager {
     this.resumption = new RunResumption({ runs, threads: this.threads, leases: this.leaseKeeper, record, log, ...(deps.askUser ? { askUser: (run, pause) => deps.askUser!(run, pause) } : {}) });
   }
 
-  /** The graph needs the manager (for recording events), so it is attached after construction. */
-  attach(graph: WorkflowGraph): this {
+  /** The graph needs the manager (for recording events), so it is attached after construction, as its loader (run-threads.ts). */
+  attach(graph: GraphLoader): this {
     this.threads.attach(graph);
     return this;
   }

@@ -19,8 +19,8 @@ export interface RunQueriesDeps {
   runs: Pick<RunStorage, "list" | "idsStartingWith" | "principalOf">;
   timeline: Pick<TimelineStorage, "page" | "total" | "nodesEntered">;
   results: Pick<BranchResultStorage, "get">;
-  /** The compiled workflow graph, drawn as Mermaid. */
-  graph: { getGraph(): { drawMermaid(): string } };
+  /** The compiled workflow graph (loaded on first use), drawn as Mermaid. */
+  graph: () => Promise<{ getGraph(): { drawMermaid(): string } }>;
   /** The largest timeline page (--max-timeline-page). */
   maxTimelinePage: number;
 }
@@ -164,6 +164,6 @@ export class RunQueries {
   async path(runId: string, principal: string): Promise<RunPath> {
     const status = await this.status(runId, principal);
     const waiting = status.pending_interrupts.map((i) => (i.point === "quality" ? "quality_validator" : "sync_point_manager"));
-    return { mermaid: this.deps.graph.getGraph().drawMermaid(), passed: await this.deps.timeline.nodesEntered(runId), waiting };
+    return { mermaid: (await this.deps.graph()).getGraph().drawMermaid(), passed: await this.deps.timeline.nodesEntered(runId), waiting };
   }
 }

@@ -4,7 +4,6 @@
  * into LangGraph's resume command (resume-plan.ts), the run's lease is claimed, the run is marked running and
  * the answer recorded. The caller invokes the command in the run's queue.
  */
-import type { Command } from "@langchain/langgraph";
 import { UserError, unknownRun } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { HumanDecision } from "../orchestration/quality.js";
@@ -15,7 +14,7 @@ import { describeError } from "./describe-error.js";
 import type { LeaseKeeper } from "./lease-keeper.js";
 import { planResume, type Answer } from "./resume-plan.js";
 import { pendingInterrupts, type PendingInterrupt } from "./run-status.js";
-import type { RunThreads } from "./run-threads.js";
+import type { Resume, RunThreads } from "./run-threads.js";
 
 /** Throws the UserError that says why the run cannot take an answer now, unless it waits at an interrupt. */
 export function assertAwaitsAnswer(row: Pick<RunRow, "run_id" | "status">, busy: boolean): void {
@@ -46,25 +45,25 @@ export class RunResumption {
 
   /**
    * Plans the answer against the run's pending interrupts, claims the run's lease, marks it running and records
-   * the answer; returns the command to invoke. Throws UserError (nothing changed then, unless the claim was the
+   * the answer; returns the resume to invoke. Throws UserError (nothing changed then, unless the claim was the
    * problem: another process is resuming it). Call it in the run's queue, after assertAwaitsAnswer.
    */
-  async apply(runId: string, answer: Answer): Promise<Command> {
+  async apply(runId: string, answer: Answer): Promise<Resume> {
     const snapshot = await this.deps.threads.snapshot(runId);
     const plan = planResume(runId, pendingInterrupts(snapshot), answer, snapshot.values.options?.max_revisions);
     await this.deps.leases.claimToResume(runId);
     await this.deps.runs.update(runId, { status: "running" });
     await this.deps.record(runId, plan.events);
-    return plan.command;
+    return plan.resume;
   }
 
   /**
    * With `elicit`, a run that paused puts its pause to the user directly. Their answer goes the way of
    * approve_interrupt's (the run read again when it comes: it may have been cancelled or answered meanwhile).
-   * Returns the command to invoke, or undefined when the user was not asked, declined, or the answer no longer applies.
+   * Returns the resume to invoke, or undefined when the user was not asked, declined, or the answer no longer applies.
    * Runs in the run's queue (the run is busy until the user answers).
    */
-  async elicit(run: RunRow, pending: PendingInterrupt[]): Promise<Command | undefined> {
+  async elicit(run: RunRow, pending: PendingInterrupt[]): Promise<Resume | undefined> {
     const pause = decidablePause(pending);
     if (!this.deps.askUser || !pause) return undefined;
     const runId = run.run_id;

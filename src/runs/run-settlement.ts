@@ -4,7 +4,6 @@
  * outcome's status, result and reason, and is handed to `onRunEnded`; one whose invocation threw is `failed`.
  * What to write is decided by pure functions (settlementOf, failureOf); RunSettlement writes it.
  */
-import { INTERRUPT } from "@langchain/langgraph";
 import type { Logger } from "../log.js";
 import type { RunStatusName } from "../domain/run-record.js";
 import type { NewTimelineEvent } from "../domain/timeline-event.js";
@@ -36,7 +35,7 @@ export interface Settled {
 
 /** Whether an invocation's output is the run's final state: it ended with an outcome and no pending interrupt. */
 export function endedWith(output: GraphOutput): boolean {
-  return output[INTERRUPT] === undefined && output.outcome != null;
+  return !output.paused && output.values.outcome != null;
 }
 
 /** How the state of a run's latest checkpoint settles it. Throws when the state has neither an outcome nor a pause. */
@@ -92,7 +91,7 @@ export class RunSettlement {
    * pending interrupts.
    */
   async settle(runId: string, output: GraphOutput): Promise<Settled> {
-    const snapshot = endedWith(output) ? { values: output, tasks: [] } : await this.deps.threads.snapshot(runId);
+    const snapshot = endedWith(output) ? { values: output.values, tasks: [] } : await this.deps.threads.snapshot(runId);
     const settlement = settlementOf(runId, snapshot);
     await this.deps.runs.update(runId, settlement.change);
     if (settlement.ended) {

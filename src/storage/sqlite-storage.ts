@@ -5,7 +5,7 @@
 import { openDatabase } from "./database.js";
 import { AgentStore } from "./agent-store.js";
 import { BranchResultStore } from "./branch-result-store.js";
-import { createCheckpointer, createCheckpointPruner } from "./checkpointer.js";
+import { createCheckpointPruner } from "./checkpoint-pruner.js";
 import { RunLeases } from "./run-leases.js";
 import { type LeaseOwner } from "./lease-owner.js";
 import { createRunDeleter } from "./run-deletion.js";
@@ -15,10 +15,12 @@ import type { Storage } from "./storage.js";
 import { TemplateStore } from "./template-store.js";
 import { TimelineStore } from "./timeline-store.js";
 import { UsageLedger } from "./usage-ledger.js";
+import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
 
 export function openSqliteStorage(file: string, options: { owner: LeaseOwner; leaseMs: number; env?: NodeJS.ProcessEnv; pollMs?: number }): Storage {
   const db = openDatabase(file);
   const runs = new RunStore(db);
+  let saver: Promise<BaseCheckpointSaver> | undefined;
   return {
     backend: "sqlite",
     runs,
@@ -28,7 +30,8 @@ export function openSqliteStorage(file: string, options: { owner: LeaseOwner; le
     templates: new TemplateStore(db),
     results: new BranchResultStore(db),
     usage: new UsageLedger(db),
-    checkpointer: createCheckpointer(db, options.env),
+    // LangGraph's saver (and LangChain core under it) is loaded when the graph first needs it, not at start-up.
+    checkpointer: () => (saver ??= import("./checkpointer.js").then((m) => m.createCheckpointer(db, options.env))),
     pruneCheckpoints: createCheckpointPruner(db),
     deleteRuns: createRunDeleter(db, (runId) => runs.forget(runId)),
     changes: new SqlitePollingFeed(db, options.pollMs),

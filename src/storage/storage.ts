@@ -169,7 +169,11 @@ export interface Storage {
   templates: TemplateStorage;
   results: BranchResultStorage;
   usage: UsageStorage;
-  checkpointer: BaseCheckpointSaver;
+  /**
+   * The graph's checkpoint saver, created on the first call (every call gets the same one). It is loaded with
+   * LangGraph, which is not part of start-up: a server answers its first requests without it.
+   */
+  checkpointer(): Promise<BaseCheckpointSaver>;
   /**
    * Deletes finished runs and all of them (each run's row, inputs, timeline, branch results, usage ledger, its
    * agents, and every checkpoint with what they refer to), one transaction per run; what they freed is overwritten.

@@ -14,9 +14,7 @@ import type { Database, Statement } from "better-sqlite3";
 import { CheckpointEntries, ENTRIES_TYPE, isEntryMap, type PendingWrites } from "./checkpoint-entries.js";
 import { withStatementCache } from "./statement-cache.js";
 import { StoredVersions } from "./stored-versions.js";
-
-/** The key, inside a stored checkpoint's channel_values, of its channel -> version map. */
-export const VERSIONS_KEY = "__conductor_channel_versions__";
+import { VERSIONS_KEY } from "./checkpoint-layout.js";
 
 interface BlobStatements {
   has: Statement;

@@ -97,7 +97,7 @@ describe("PostgreSQL change feed, checkpoints, opening", () => {
   });
 
   test("pruning a finished thread leaves its last checkpoint and the values it refers to", { skip }, async () => {
-    const saver = A.checkpointer;
+    const saver = await A.checkpointer();
     let config = { configurable: { thread_id: "prune-1", checkpoint_ns: "" } };
     for (let i = 1; i <= 4; i++) {
       const checkpoint: Checkpoint = {
@@ -111,7 +111,7 @@ describe("PostgreSQL change feed, checkpoints, opening", () => {
     assert.deepEqual([await count("checkpoints"), await count("checkpoint_blobs"), await count("checkpoint_writes")], [4, 5, 4]);
     assert.equal(await B.pruneCheckpoints("prune-1"), 3);
     assert.deepEqual([await count("checkpoints"), await count("checkpoint_blobs"), await count("checkpoint_writes")], [1, 2, 1]);
-    const tuple = (await B.checkpointer.getTuple({ configurable: { thread_id: "prune-1" } }))!;
+    const tuple = (await (await B.checkpointer()).getTuple({ configurable: { thread_id: "prune-1" } }))!;
     assert.deepEqual(tuple.checkpoint.channel_values, { changing: "value 4", constant: "same" });
     assert.equal(tuple.pendingWrites?.length, 1);
     assert.equal(await B.pruneCheckpoints("prune-1"), 0);

@@ -1,6 +1,5 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { INTERRUPT } from "@langchain/langgraph";
 import { endedWith, failureOf, settlementOf } from "../../src/runs/run-settlement.js";
 import type { RunSnapshot } from "../../src/runs/run-threads.js";
 import type { FinalResult } from "../../src/orchestration/state.js";
@@ -57,7 +56,7 @@ test("an invocation that threw fails the run with its message", () => {
 });
 
 test("an output is the final state only with an outcome and no pending interrupt", () => {
-  assert.equal(endedWith({ outcome: { status: "completed" } }), true);
-  assert.equal(endedWith({ outcome: null }), false);
-  assert.equal(endedWith({ outcome: { status: "completed" }, [INTERRUPT]: [] }), false);
+  assert.equal(endedWith({ values: { outcome: { status: "completed" } }, paused: false }), true);
+  assert.equal(endedWith({ values: { outcome: null }, paused: false }), false);
+  assert.equal(endedWith({ values: { outcome: { status: "completed" } }, paused: true }), false);
 });

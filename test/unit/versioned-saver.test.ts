@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
 import { openDatabase } from "../../src/storage/database.js";
-import { createCheckpointPruner } from "../../src/storage/checkpointer.js";
+import { createCheckpointPruner } from "../../src/storage/checkpoint-pruner.js";
 import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
 import { VersionedSqliteSaver } from "../../src/storage/versioned-saver.js";
 import { StoredVersions } from "../../src/storage/stored-versions.js";

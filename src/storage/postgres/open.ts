@@ -41,7 +41,7 @@ export async function openPostgresStorage(url: string, options: { owner: LeaseOw
       templates: new PgTemplateStore(db),
       results: new PgBranchResultStore(db),
       usage: new PgUsageLedger(db),
-      checkpointer,
+      checkpointer: async () => checkpointer,
       pruneCheckpoints: prune,
       deleteRuns: createPostgresRunDeleter(db, (runId) => runs.forget(runId)),
       changes,

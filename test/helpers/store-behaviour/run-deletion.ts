@@ -21,9 +21,9 @@ async function fullRun(s: Storage, runId: string, principal = "p"): Promise<void
     // A map of 16 objects: SQLite stores it entry by entry (checkpoint-entries.ts).
     const branches = Object.fromEntries(Array.from({ length: 16 }, (_, k) => [`b${k}`, { status: "completed", note: `branch ${k} of ${runId}, round ${i}` }]));
     const checkpoint = { ...emptyCheckpoint(), id: `0000000${i}`, channel_values: { objective: `the objective of ${runId}`, completed_branches: branches }, channel_versions: { objective: i + 1, completed_branches: i + 1 } };
-    config = await s.checkpointer.put(config, checkpoint, { source: "loop", step: i, parents: {} }, { objective: i + 1, completed_branches: i + 1 }) as typeof config;
+    config = await (await s.checkpointer()).put(config, checkpoint, { source: "loop", step: i, parents: {} }, { objective: i + 1, completed_branches: i + 1 }) as typeof config;
   }
-  await s.checkpointer.putWrites(config, [["objective", "pending"]], "task-1");
+  await (await s.checkpointer()).putWrites(config, [["objective", "pending"]], "task-1");
 }
 
 export function defineRunDeletionBehaviour(open: OpenStores): void {
@@ -42,7 +42,7 @@ export function defineRunDeletionBehaviour(open: OpenStores): void {
       assert.equal(await a.runs.get("r1"), undefined);
       assert.equal(await a.runs.principalOf("r1"), undefined);
       assert.equal((await a.deleteRuns(["r1"]))[0], "unknown");
-      assert.deepEqual((await a.checkpointer.getTuple({ configurable: { thread_id: "r1", checkpoint_ns: "" } })), undefined);
+      assert.deepEqual((await (await a.checkpointer()).getTuple({ configurable: { thread_id: "r1", checkpoint_ns: "" } })), undefined);
       // Another principal may not take the id (a process that remembers its owner must stay right), its own may.
       assert.equal(await b.runs.create(newRun("r1", "q")), false);
       assert.equal(await a.runs.create(newRun("r1", "q")), false);
