@@ -4,6 +4,9 @@
  * goes on serving; and a run whose branch is busy for longer than a lease is never taken over by another process.
  */
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { test } from "node:test";
 import { proseWithoutLineBreaks } from "../helpers/documents.js";
 import { call, connect, isJsonRpcError, ping, TRANSPORT } from "../helpers/server.js";
@@ -88,15 +91,23 @@ test(`a request over the ${TRANSPORT} limit gets an error naming the limit, and 
 });
 
 test("two processes on one database: a branch busy for longer than the lease is not taken over, every branch runs once", async () => {
-  // A lease of 1 s, renewed every 333 ms; the three branches rank 2 x 3 MB each, in turn on the one worker thread
-  // (about 3 s in all here). A lease of 0.5 s failed on a loaded CI machine on PostgreSQL before the leases of
-  // queued runs were renewed too (lease-keeper.ts); 1 s keeps the margin of a loaded machine.
-  const args = ["--lease-seconds", "1", "--worker-threads", "1"];
+  // A lease of 1 s, renewed every 333 ms; the three branches rank 3 x 3 MB each (read from files, so the request
+  // stays small), in turn on the one worker thread: about 3 s in all here, more than two leases. A lease of 0.5 s
+  // failed on a loaded CI machine on PostgreSQL before the leases of queued runs were renewed too
+  // (lease-keeper.ts); 1 s keeps the margin of a loaded machine.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "conductor-busy-"));
+  const args = ["--lease-seconds", "1", "--worker-threads", "1", "--allow-dir", dir];
   const a = await connect({ args });
   const b = await connect({ dbPath: a.dbPath, args });
   try {
-    const request = bigRun(3 * MB, { wait_seconds: 120 });
-    for (const task of request.tasks as Array<{ inputs: unknown[] }>) task.inputs.push({ name: "more.txt", text: proseWithoutLineBreaks(3 * MB, 9) });
+    const request = bigRun(0, { wait_seconds: 120 });
+    for (const [t, task] of (request.tasks as Array<{ inputs: unknown[] }>).entries()) {
+      task.inputs = [1, 2, 3].map((k) => {
+        const file = path.join(dir, `doc-${t + 1}-${k}.txt`);
+        fs.writeFileSync(file, proseWithoutLineBreaks(3 * MB, 3 * t + k));
+        return { path: file };
+      });
+    }
     const done = await call<Status>(a.client, "start_workflow", request);
     assert.equal(done.status, "completed", JSON.stringify(done.error));
     const events = await timeline(a.client, done.run_id);
@@ -111,6 +122,7 @@ test("two processes on one database: a branch busy for longer than the lease is 
   } finally {
     await a.close();
     await b.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
 
