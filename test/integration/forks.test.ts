@@ -2,123 +2,16 @@
  * Run history and forks (get_run_history, fork_run) through a real MCP client: the history of a paused run and its
  * pages; a fork from the quality pause with other settings that re-runs nothing; a fork that edits a task and
  * re-runs it and its dependents only; the original untouched byte for byte (paused and completed); error results
- * (unknown run, another principal's run, unknown or foreign checkpoint, unknown task); a fork killed with SIGKILL
- * that resumes on restart; a fork of a fork; and with the model executor, the model calls a fork makes (counted at
- * a scripted provider). Another principal is a second process over HTTP with bearer tokens on the same database,
- * so that case runs in every pass.
+ * (unknown run, another principal's run, unknown or foreign checkpoint, unknown task); and a fork of a fork.
+ * Another principal is a second process over HTTP with bearer tokens on the same database, so that case runs in
+ * every pass. A fork across a crash, and with the model executor: fork-recovery.test.ts.
  */
 import assert from "node:assert/strict";
-import fs from "node:fs";
-import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
-import { call, callError, connect, SERVER, startHttpServer, tempDir, type Connected } from "../helpers/server.js";
-import { markTasks, startModelServer } from "../helpers/model-server.js";
-import { fiveTaskRequest, readJson, timeline, type Status, type TimelineEvent } from "../helpers/workflow.js";
-
-interface Checkpoint {
-  checkpoint_id: string;
-  step: number;
-  created_at: string;
-  next: string[];
-  point: "sync_point" | "quality" | "branch_work" | null;
-  branches_settled: number;
-}
-interface History { run_id: string; checkpoints: Checkpoint[]; total: number; next_after: string | null }
-type ForkStatus = Status & { forked_from?: { run_id: string; checkpoint_id: string } };
-interface BranchResult { branch_id: string; status: string; findings: Array<{ text: string; source: string }>; [key: string]: unknown }
-interface RunState {
-  forked_from?: { run_id: string; checkpoint_id: string };
-  tasks: Array<{ id: string; description: string; depends_on: string[] }>;
-  completed_branches: Record<string, BranchResult>;
-}
-
-const BRANCH_EVENTS = new Set(["branch_dispatched", "branch_completed", "branch_failed", "branch_retried"]);
-
-/** The whole history in one page (at most 500 checkpoints). */
-async function history(client: Client, runId: string): Promise<History> {
-  const page = await call<History>(client, "get_run_history", { run_id: runId, limit: 500 });
-  assert.equal(page.next_after, null, "one page holds the whole history");
-  assert.equal(page.checkpoints.length, page.total);
-  return page;
-}
-
-/** The checkpoint the run paused at for its quality gate (the last one with point "quality"). */
-function qualityCheckpoint(h: History): Checkpoint {
-  const found = h.checkpoints.filter((c) => c.point === "quality").at(-1);
-  assert.ok(found, `a checkpoint with point "quality" in ${JSON.stringify(h.checkpoints.map((c) => [c.step, c.next, c.point]))}`);
-  assert.ok(found.next.includes("quality_validator"), `the quality checkpoint's next: ${JSON.stringify(found.next)}`);
-  return found;
-}
-
-/** The five-task run paused at its quality gate (the only pause asked for), with `extra` in the request. */
-async function pausedAtQuality(client: Client, extra: Record<string, unknown> = {}, tasks?: (t: Array<Record<string, unknown>>) => void): Promise<{ status: Status; checkpoint: Checkpoint }> {
-  const request = fiveTaskRequest({ approvals: ["quality"], wait_seconds: 60, ...extra }) as { tasks: Array<Record<string, unknown>> };
-  tasks?.(request.tasks);
-  const status = await call<Status>(client, "start_workflow", request);
-  assert.equal(status.status, "interrupted", JSON.stringify(status));
-  assert.equal(status.pending_interrupts[0]?.point, "quality");
-  return { status, checkpoint: qualityCheckpoint(await history(client, status.run_id)) };
-}
-
-/** The ids of the branches whose events appear in `events` under `event`, each once. */
-const branchIds = (events: TimelineEvent[], event: string) => new Set(events.filter((e) => e.event === event).map((e) => e.branch_id!));
-const sorted = (ids: Iterable<string>) => [...ids].sort();
-
-/** The report's finding lines ("- text — *source* (tN)"), in order. */
-const findingLines = (report: string) => report.split("\n").filter((l) => /^- .* — \*.+\* \(t\d+\)$/.test(l));
-
-/** Everything a client can read of a run, as the server sent it (text, not re-serialized objects). */
-async function snapshot(client: Client, runId: string): Promise<Record<string, string[]>> {
-  const raw = async (name: string, args: Record<string, unknown>) => JSON.stringify(await client.callTool({ name, arguments: args }));
-  const timelinePages: string[] = [];
-  for (let since = 0; ; ) {
-    const result = (await client.callTool({ name: "get_timeline", arguments: { run_id: runId, since, limit: 7 } })) as CallToolResult;
-    assert.ok(!result.isError, JSON.stringify(result.content));
-    timelinePages.push(JSON.stringify(result));
-    const page = result.structuredContent as { events: unknown[]; next_since: number };
-    if (page.events.length === 0) break;
-    since = page.next_since;
-  }
-  const resource = async (uri: string) => (await client.readResource({ uri })).contents.map((c) => ("text" in c ? String(c.text) : ""));
-  const historyPages: string[] = [await raw("get_run_history", { run_id: runId, limit: 500 })];
-  const first = JSON.parse(historyPages[0]!) as { structuredContent: History };
-  for (let after: string | null = first.structuredContent.checkpoints[0]?.checkpoint_id ?? null; after !== null; ) {
-    const text = await raw("get_run_history", { run_id: runId, after, limit: 2 });
-    historyPages.push(text);
-    after = (JSON.parse(text) as { structuredContent: History }).structuredContent.next_after;
-  }
-  return {
-    timeline: timelinePages,
-    state: await resource(`orchestrator://runs/${runId}`),
-    timelineResource: await resource(`orchestrator://runs/${runId}/timeline`),
-    history: historyPages,
-  };
-}
-
-/** A fork that re-ran nothing: no branch event at all in its timeline. */
-function assertNoBranchRan(events: TimelineEvent[]): void {
-  const ran = events.filter((e) => BRANCH_EVENTS.has(e.event) || (e.event === "node_started" && e.branch_id !== undefined));
-  assert.deepEqual(ran.map((e) => `${e.event}:${e.branch_id}`), [], "no branch ran in the fork");
-}
-
-function assertDense(events: TimelineEvent[]): void {
-  assert.deepEqual(events.map((e) => e.seq), events.map((_, i) => i + 1), "seq is dense");
-}
-
-/** A second process on `dbPath` over HTTP whose one bearer token is the principal "alice" (a 2025-11-25 session). */
-async function aliceOn(dbPath: string): Promise<{ client: Client; stop(): Promise<void> }> {
-  const dir = tempDir();
-  const tokens = path.join(dir, "tokens.txt");
-  const token = "token-of-alice-forks-0123456789";
-  fs.writeFileSync(tokens, `${token} alice\n`);
-  const server = await startHttpServer([SERVER, "--db", dbPath, "--auth-tokens", tokens, "--pool-cpu", "4", "--pool-memory-mb", "4096"]);
-  const client = new Client({ name: "forks-alice", version: "0.0.0" });
-  await client.connect(new StreamableHTTPClientTransport(new URL(server.url), { requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
-  return { client, async stop() { await client.close(); await server.stop(); } };
-}
+import type { Tool } from "@modelcontextprotocol/sdk/types.js";
+import { call, callError, connect, type Connected } from "../helpers/server.js";
+import { type Checkpoint, type History, type ForkStatus, type RunState, history, qualityCheckpoint, pausedAtQuality, branchIds, sorted, findingLines, snapshot, assertNoBranchRan, assertDense, aliceOn } from "../helpers/forks.js";
+import { fiveTaskRequest, readJson, timeline, type Status } from "../helpers/workflow.js";
 
 // Three groups on their own servers and databases, run side by side (each is a few server starts and short runs);
 // the tests on the shared server run one after another (the error test compares its list of runs).
@@ -407,83 +300,5 @@ describe("run history and forks", { concurrency: true }, () => {
       assert.deepEqual(firstDone.forked_from, { run_id: original.status.run_id, checkpoint_id: original.checkpoint.checkpoint_id });
       await call(s.client, "cancel_run", { run_id: original.status.run_id });
     });
-  });
-
-  test("a fork killed with SIGKILL mid-run resumes on restart and completes, each re-run branch once", { timeout: 90_000 }, async () => {
-    const setup = await connect();
-    const dbPath = setup.dbPath;
-    let original: { status: Status; checkpoint: Checkpoint };
-    try {
-      // t2 depends on t1 and t3 on t2: editing t1 re-runs three waves, one after another.
-      original = await pausedAtQuality(setup.client, {}, (tasks) => {
-        tasks[1]!.depends_on = ["t1"];
-        tasks[2]!.depends_on = ["t2"];
-      });
-    } finally {
-      await setup.close();
-    }
-    const forkArgs = {
-      run_id: original.status.run_id, checkpoint_id: original.checkpoint.checkpoint_id, new_run_id: "fork-killed",
-      changes: { approvals: [], quality_threshold: 0.1, tasks: [{ id: "t1", description: "accelerator power draw and passive cooling" }] },
-    };
-    // This process writes only the fork's checkpoints; it kills itself right after its 4th.
-    const doomed = await connect({ dbPath, env: { CONDUCTOR_FAILPOINT_KILL_AFTER_CHECKPOINTS: "4" } });
-    void call(doomed.client, "fork_run", { ...forkArgs, wait_seconds: 0 }).catch(() => undefined);
-    await doomed.exited;
-    await doomed.client.close().catch(() => undefined);
-
-    const restarted = await connect({ dbPath });
-    try {
-      const done = await call<ForkStatus>(restarted.client, "fork_run", { ...forkArgs, wait_seconds: 60 });
-      assert.equal(done.run_id, "fork-killed");
-      assert.equal(done.status, "completed", JSON.stringify(done));
-      assert.deepEqual(done.forked_from, { run_id: original.status.run_id, checkpoint_id: original.checkpoint.checkpoint_id });
-      const events = await timeline(restarted.client, "fork-killed");
-      assertDense(events);
-      assert.equal(events[0]!.event, "run_forked");
-      assert.equal(events.filter((e) => e.event === "run_forked").length, 1, "forked once, resumed, not forked again");
-      const recovered = events.findIndex((e) => e.event === "run_recovered");
-      assert.ok(recovered > 0, "the restarted process took the fork over");
-      assert.equal(events.filter((e) => e.event === "run_recovered").length, 1);
-      const beforeKill = events.slice(0, recovered);
-      const afterKill = events.slice(recovered);
-      assert.ok(beforeKill.some((e) => e.event === "branch_dispatched"), `the fork had started re-running branches before the kill: ${beforeKill.map((e) => e.event)}`);
-      assert.ok(afterKill.some((e) => e.event === "branch_completed"), `and re-ran the rest after it: ${afterKill.map((e) => `${e.event}:${e.branch_id ?? ""}`)}`);
-      assert.ok(!beforeKill.some((e) => e.event === "run_completed"));
-      for (const id of ["t1", "t2", "t3"]) assert.equal(events.filter((e) => e.event === "branch_completed" && e.branch_id === id).length, 1, `${id} completed once`);
-      assert.deepEqual(sorted(branchIds(events, "branch_dispatched")), ["t1", "t2", "t3"], "the kept branches never ran");
-      assert.equal(events.filter((e) => e.event === "run_completed").length, 1);
-      assert.equal(events.at(-1)!.event, "run_completed");
-      // The original waits at its gate as it did.
-      const originalNow = await readJson<Status>(restarted.client, `orchestrator://runs/${original.status.run_id}`);
-      assert.equal(originalNow.status, "interrupted");
-      assert.equal(originalNow.timeline_length, original.status.timeline_length);
-    } finally {
-      await restarted.close();
-    }
-  });
-
-  test("model executor: a fork from the quality pause that edits one task asks the model once for that branch and once for the report", { timeout: 60_000 }, async () => {
-    const { server, provider, close } = await startModelServer("openai");
-    try {
-      const request = markTasks(fiveTaskRequest({ approvals: ["quality"], quality_threshold: 0, max_revisions: 0, wait_seconds: 60 }));
-      const paused = await call<Status>(server.client, "start_workflow", request);
-      assert.equal(paused.status, "interrupted", JSON.stringify(paused));
-      assert.deepEqual(sorted(provider.requests.map((r) => r.key)), ["t1", "t2", "t3", "t4", "t5"], "the original asked once per branch");
-      const gate = qualityCheckpoint(await history(server.client, paused.run_id));
-
-      const before = provider.requests.length;
-      const fork = await call<ForkStatus>(server.client, "fork_run", {
-        run_id: paused.run_id, checkpoint_id: gate.checkpoint_id, wait_seconds: 60,
-        changes: { approvals: [], tasks: [{ id: "t2", description: "[t2] edge accelerator pricing and gross margins" }] },
-      });
-      assert.equal(fork.status, "completed", JSON.stringify(fork));
-      const asked = provider.requests.slice(before);
-      assert.deepEqual(sorted(asked.map((r) => r.key)), ["report", "t2"], `the fork's calls: ${asked.map((r) => r.key)}`);
-      assert.match(asked.find((r) => r.key === "t2")!.userText, /pricing and gross margins/, "the edited task reached the model");
-      assert.match(fork.result!.report, /^# Report/m, "the scripted model wrote the fork's report");
-    } finally {
-      await close();
-    }
   });
 });
