@@ -21,8 +21,9 @@ import { zodEnglishOnly } from "./zod-english-only.mjs";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 await fs.rm(path.join(root, "dist/chunks"), { recursive: true, force: true }); // chunks of an earlier build
-await build({
+const { metafile } = await build({
   absWorkingDir: root,
+  metafile: true,
   // The graph's half (workflow-assembly.ts, imported on first use) is an entry of its own so that the worker pool in it
   // stays at dist/, next to the threads' module.
   entryPoints: { "server-main": "src/server.ts", "worker-entry": "src/agents/offthread/worker-entry.ts", "workflow-main": "src/workflow-assembly.ts" },
@@ -42,6 +43,22 @@ await build({
   // Bundled CommonJS packages call require() for Node's own modules; an ES module has none of its own.
   banner: { js: 'import { createRequire as __conductorRequire } from "node:module"; const require = __conductorRequire(import.meta.url);' },
 });
+
+// Start-up must not load the graph's libraries (docs/architecture.md, "What loads when"): a static import of one of
+// them from what src/server.ts loads eagerly would add about 60 ms to every host's start (npm run bench:startup).
+const LOADED_ON_FIRST_USE = ["node_modules/@langchain/", "node_modules/langsmith/", "node_modules/@stdlib/", "node_modules/csv-parse/"];
+const eager = new Map([["src/server.ts", undefined]]);
+for (const file of eager.keys()) {
+  for (const { path: imported, kind, external } of metafile.inputs[file]?.imports ?? []) {
+    if (kind === "import-statement" && !external && !eager.has(imported)) eager.set(imported, file);
+  }
+}
+for (const file of eager.keys()) {
+  if (!LOADED_ON_FIRST_USE.some((prefix) => file.startsWith(prefix))) continue;
+  const chain = [];
+  for (let f = file; f; f = eager.get(f)) chain.unshift(f);
+  throw new Error(`start-up would load ${file}: ${chain.filter((f) => f.startsWith("src/")).join(" -> ")} imports it statically; import it where it is used, on first use`);
+}
 
 // worker-pool.ts finds the threads' module next to itself: it must stay in an entry file at dist/, not a chunk.
 for (const chunk of await fs.readdir(path.join(root, "dist/chunks"))) {

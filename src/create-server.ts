@@ -114,6 +114,7 @@ export async function createConductor(settings: Settings, log: ServerLogger, opt
   };
   // The graph and what it runs on (LangGraph, LangChain, the executors) are loaded when a run first needs them, or
   // warmed in the background once start-up is over (warmUp): a host's first requests do not wait for them.
+  // A load that failed is tried again by the next caller (the run that asked for it fails with the error).
   let workflow: Promise<Workflow> | undefined;
   const loadWorkflow = () => (workflow ??= (async () => {
     const [{ assembleWorkflow }, checkpointer] = await Promise.all([import("./workflow-assembly.js"), storage.checkpointer()]);
@@ -121,7 +122,10 @@ export async function createConductor(settings: Settings, log: ServerLogger, opt
       settings, usage, sample, agents: runAgents, loadInputs, results, checkpointer,
       recordEvents: (runId, events) => manager.recordEvents(runId, events),
     });
-  })());
+  })().catch((error: unknown) => {
+    workflow = undefined;
+    throw error;
+  }));
   const graph = async () => (await loadWorkflow()).graph;
   manager.attach(graph);
 
