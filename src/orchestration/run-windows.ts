@@ -4,6 +4,7 @@
  * superstep, and each enters its run's window before it starts; the moment one finishes the next one enters (list
  * scheduling), where waves of `wave_size` would each wait for their slowest branch. In-process and per run.
  */
+import { listenForAbort } from "./abort-listener.js";
 
 interface Waiting {
   position: number;
@@ -39,14 +40,14 @@ export class RunWindows {
         this.drop(runId, window);
         reject(signal?.reason);
       };
+      const stopListening = signal ? listenForAbort(signal, onAbort) : () => undefined;
       const entry: Waiting = {
         position,
         admit: () => {
-          signal?.removeEventListener("abort", onAbort);
+          stopListening();
           resolve();
         },
       };
-      signal?.addEventListener("abort", onAbort, { once: true });
       const at = window.waiting.findIndex((e) => e.position > position);
       window.waiting.splice(at < 0 ? window.waiting.length : at, 0, entry);
       this.schedule(runId, window);

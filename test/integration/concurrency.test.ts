@@ -1,7 +1,7 @@
 /**
  * Concurrency: 50 runs from one client with interleaved approvals; two server processes on one database
  * file (approvals across processes, no SQLITE_BUSY for the user, one driver per run, takeover after a
- * SIGKILL); the run queue and the configurable limits. Where branches must wait, a scripted model provider (the
+ * SIGKILL); the run queue and the configurable limits; a run of 60 branches at once that warns of nothing. Where branches must wait, a scripted model provider (the
  * server's model executor calls it) holds them.
  */
 import assert from "node:assert/strict";
@@ -118,5 +118,24 @@ test("limits: runs beyond --max-concurrent-runs queue; --max-tasks, --max-object
   } finally {
     await s.close();
     await provider.close();
+  }
+});
+
+test("a run of 60 branches in one superstep completes with nothing but the server's own lines on stderr (no MaxListenersExceededWarning)", async () => {
+  const s = await connect({ args: ROOMY_POOL });
+  try {
+    const tasks = Array.from({ length: 60 }, (_, i) => ({
+      type: "research", focus: "market", description: `revenue growth of segment ${i}`,
+      inputs: [{ name: `s${i}.md`, text: `Segment ${i} revenue grew 20 percent in 2025.` }],
+    }));
+    const done = await call<Status>(s.client, "start_workflow", {
+      objective: "Sixty branches at once", tasks, mode: "parallel", approvals: [], executor: "builtin", quality_threshold: 0, wait_seconds: 60,
+    });
+    assert.equal(done.status, "completed", JSON.stringify(done.error));
+    assert.equal(done.progress.branches_completed, 60);
+    // Every branch of the superstep listens on the run's abort signal: expected, and not a warning a user should see.
+    assert.doesNotMatch(s.stderr(), /MaxListenersExceededWarning|\(node:\d+\)/);
+  } finally {
+    await s.close();
   }
 });

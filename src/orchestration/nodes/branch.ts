@@ -11,6 +11,7 @@ import type { BranchAssignment, StateUpdate } from "../state.js";
 import type { BranchNodeName, BranchResult } from "../../domain/branch-result.js";
 import { round4 } from "../task-analysis.js";
 import { defineNode, type GraphDeps, type NodeEvent } from "./define-node.js";
+import { listenForAbort } from "../abort-listener.js";
 import { failSpan, inAgentSpan } from "../../telemetry/spans.js";
 
 export class BranchTimeoutError extends Error {
@@ -53,8 +54,9 @@ async function work(name: BranchNodeName, deps: GraphDeps, assignment: BranchAss
       assignment.timeout_seconds * 1000,
     );
     const onRunAbort = () => branchAbort.abort(config.signal?.reason);
+    let stopListening = () => {};
     if (config.signal?.aborted) onRunAbort();
-    else config.signal?.addEventListener("abort", onRunAbort, { once: true });
+    else if (config.signal) stopListening = listenForAbort(config.signal, onRunAbort);
     const signal = branchAbort.signal;
     let release: (() => void) | undefined;
     let outcome: BranchOutcome | undefined;
@@ -76,7 +78,7 @@ async function work(name: BranchNodeName, deps: GraphDeps, assignment: BranchAss
       error = signal.aborted ? signal.reason : e;
     } finally {
       clearTimeout(timer);
-      config.signal?.removeEventListener("abort", onRunAbort);
+      stopListening();
       release?.();
     }
     const seconds = (performance.now() - started) / 1000;
