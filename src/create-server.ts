@@ -1,7 +1,8 @@
 /**
- * Builds the whole server apart from its transport: storage and run manager, built once, and the graph with its
- * executors and checkpointer (workflow-assembly.ts), built once on first use; and, per connected client, an MCP server with the tools and resources acting for its principal
- * (session-server.ts). `server.ts` connects one to stdio, or serves one per HTTP session.
+ * Builds the whole server apart from its transport: storage and run manager, built once; the graph with its
+ * executors and checkpointer (workflow-assembly.ts), built once on first use; and, per connected client, an MCP
+ * server with the tools and resources acting for its principal (session-server.ts). `server.ts` connects one to
+ * stdio, or serves one per HTTP session.
  */
 import type { McpServer } from "@modelcontextprotocol/server";
 import type { Settings } from "./config.js";

@@ -1,8 +1,8 @@
 /**
  * Resuming a paused run with an answer, whether it comes from approve_interrupt or from the user through
  * elicitation: one path for both. The run must be waiting (assertAwaitsAnswer); then the answer is planned
- * into LangGraph's resume command (resume-plan.ts), the run's lease is claimed, the run is marked running and
- * the answer recorded. The caller invokes the command in the run's queue.
+ * into a Resume (resume-plan.ts; run-threads.ts invokes it as LangGraph's resume command), the run's lease is
+ * claimed, the run is marked running and the answer recorded. The caller invokes the resume in the run's queue.
  */
 import { UserError, unknownRun } from "../errors.js";
 import type { Logger } from "../log.js";

@@ -30,8 +30,12 @@ export function openSqliteStorage(file: string, options: { owner: LeaseOwner; le
     templates: new TemplateStore(db),
     results: new BranchResultStore(db),
     usage: new UsageLedger(db),
-    // LangGraph's saver (and LangChain core under it) is loaded when the graph first needs it, not at start-up.
-    checkpointer: () => (saver ??= import("./checkpointer.js").then((m) => m.createCheckpointer(db, options.env))),
+    // LangGraph's saver (and LangChain core under it) is loaded when the graph first needs it, not at start-up;
+    // a load that failed is tried again on the next call.
+    checkpointer: () => (saver ??= import("./checkpointer.js").then((m) => m.createCheckpointer(db, options.env), (error: unknown) => {
+      saver = undefined;
+      throw error;
+    })),
     pruneCheckpoints: createCheckpointPruner(db),
     deleteRuns: createRunDeleter(db, (runId) => runs.forget(runId)),
     changes: new SqlitePollingFeed(db, options.pollMs),

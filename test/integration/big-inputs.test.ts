@@ -5,11 +5,10 @@
  */
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 import { proseWithoutLineBreaks } from "../helpers/documents.js";
-import { call, connect, isJsonRpcError, ping, TRANSPORT } from "../helpers/server.js";
+import { call, connect, isJsonRpcError, ping, tempDir, TRANSPORT } from "../helpers/server.js";
 import { timeline, type Status } from "../helpers/workflow.js";
 
 const MB = 1_000_000;
@@ -95,7 +94,7 @@ test("two processes on one database: a branch busy for longer than the lease is 
   // stays small), in turn on the one worker thread: about 3 s in all here, more than two leases. A lease of 0.5 s
   // failed on a loaded CI machine on PostgreSQL before the leases of queued runs were renewed too
   // (lease-keeper.ts); 1 s keeps the margin of a loaded machine.
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "conductor-busy-"));
+  const dir = tempDir("conductor-busy-");
   const args = ["--lease-seconds", "1", "--worker-threads", "1", "--allow-dir", dir];
   const a = await connect({ args });
   const b = await connect({ dbPath: a.dbPath, args });

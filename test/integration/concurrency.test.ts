@@ -1,8 +1,8 @@
 /**
  * Concurrency: 50 runs from one client with interleaved approvals; two server processes on one database
  * file (approvals across processes, no SQLITE_BUSY for the user, one driver per run, takeover after a
- * SIGKILL); the run queue and the configurable limits; a run of 60 branches at once that warns of nothing. Where branches must wait, a scripted model provider (the
- * server's model executor calls it) holds them.
+ * SIGKILL); the run queue and the configurable limits; a run of 60 branches at once that warns of nothing. Where
+ * branches must wait, a scripted model provider (the server's model executor calls it) holds them.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
