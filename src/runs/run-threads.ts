@@ -78,7 +78,12 @@ export class RunThreads {
     const graph = await this.attached();
     const { Command, INTERRUPT } = await import("@langchain/langgraph"); // loaded with the graph by now
     const given = input instanceof Resume ? new Command({ resume: input.answers }) : input;
-    const output = (await graph.invoke(given as Parameters<WorkflowGraph["invoke"]>[0], threadConfig(runId, signal))) as Partial<State> & { [INTERRUPT]?: unknown };
+    // durability "sync": a superstep starts only once the checkpoint it runs from is stored. LangGraph's default
+    // ("async") runs on while a slow write is pending; a crash then loses checkpoints whose tasks have already
+    // recorded events, and the re-run tasks get new ids, so their events would be recorded twice (a timeline key is
+    // the task's id). The failpoint's pause before its kill (storage/checkpointer.ts) proves it in the crash tests.
+    const config = { ...threadConfig(runId, signal), durability: "sync" as const };
+    const output = (await graph.invoke(given as Parameters<WorkflowGraph["invoke"]>[0], config)) as Partial<State> & { [INTERRUPT]?: unknown };
     const { [INTERRUPT]: interrupts, ...values } = output;
     return { values, paused: interrupts !== undefined };
   }

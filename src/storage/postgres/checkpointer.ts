@@ -1,15 +1,15 @@
 /**
  * The checkpointer on PostgreSQL: LangGraph's PostgresSaver on the server's pool (it stores each channel value
  * once per version in `checkpoint_blobs` already). With the environment variable
- * CONDUCTOR_FAILPOINT_KILL_AFTER_CHECKPOINTS=N (for crash tests only) the process kills itself with SIGKILL right
- * after its Nth checkpoint is written: a crash exactly between two supersteps; N=0 kills it as it is about to
+ * CONDUCTOR_FAILPOINT_KILL_AFTER_CHECKPOINTS=N (for crash tests only) the process kills itself with SIGKILL
+ * after its Nth checkpoint is written (checkpointer.ts): a crash exactly between two supersteps; N=0 kills it as it is about to
  * write its first (a run whose starter died before it was ever checkpointed).
  */
 import type { RunnableConfig } from "@langchain/core/runnables";
 import type { ChannelVersions, Checkpoint, CheckpointMetadata } from "@langchain/langgraph-checkpoint";
 import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
 import type pg from "pg";
-import { killAfterCheckpoints } from "../checkpointer.js";
+import { dieAfterCheckpoint, killAfterCheckpoints } from "../checkpointer.js";
 
 /** The schema PostgresSaver keeps its tables in (its default). */
 export const CHECKPOINT_SCHEMA = "public";
@@ -24,7 +24,7 @@ class KillingPostgresSaver extends PostgresSaver {
   override async put(config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata, newVersions: ChannelVersions): Promise<RunnableConfig> {
     if (this.killAfter === 0) process.kill(process.pid, "SIGKILL");
     const saved = await super.put(config, checkpoint, metadata, newVersions);
-    if (++this.written === this.killAfter) process.kill(process.pid, "SIGKILL");
+    if (++this.written === this.killAfter) await dieAfterCheckpoint();
     return saved;
   }
 }
